@@ -1,0 +1,15 @@
+import type { Command } from '../command.ts';
+import { serveStdio } from '../../core/api/stdio-server.ts';
+import { appVersion } from '../../core/version.ts';
+import { InputError } from '../../core/errors.ts';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve the workbench API over stdin/stdout (used by the desktop app)',
+  usage: 'serve --stdio',
+  booleanFlags: ['stdio'],
+  async run({ args, home, io }) {
+    if (!args.flag('stdio')) throw new InputError('only --stdio is supported (use `lsr web` for HTTP)', { field: '--stdio' });
+    await serveStdio(home, appVersion(), io.stdin, io.stdout);
+  },
+};
