@@ -107,9 +107,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await sockets.close();
+        // Keep-alive connections close as soon as their response is done; after 2 s, whatever is left.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), 2000);
         await stopped;
+        clearInterval(sweep);
         clearTimeout(force);
       })();
       return closing;
