@@ -1,7 +1,7 @@
 import { WebSocketServer, WebSocket } from 'ws';
 import type { WireMessage } from '../shared/wire.ts';
 import type { Handlers } from '../core/api/create-api.ts';
-import { answerWireRequest } from '../core/api/answer.ts';
+import { answerWireRequest, serializeReply } from '../core/api/answer.ts';
 
 const MAX_FRAME_BYTES = 16 << 20;
 const HEARTBEAT_MS = 30_000;
@@ -51,7 +51,7 @@ export class SocketApi {
       const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
       void answerWireRequest(handlers, text).then((reply) => {
         if (reply === null) socket.close(1007, 'not a request');
-        else if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(reply));
+        else if (socket.readyState === WebSocket.OPEN) socket.send(serializeReply(reply));
       });
     });
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import WebSocket from 'ws';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,6 +98,14 @@ describe('web mode access control', () => {
       const res = await request(server, escape);
       expect([escape, res.status]).toEqual([escape, 404]);
     }
+  });
+
+  it('closes a socket that sends something other than a request (1007)', async () => {
+    const ws = new WebSocket(socketUrl(server));
+    await new Promise((resolve) => ws.once('open', resolve));
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send('this is not JSON');
+    expect(await closed).toBe(1007);
   });
 
   it('pushes events to every open socket', async () => {

@@ -1,4 +1,5 @@
 import { parseWireRequest, type WireReply } from '../../shared/wire.ts';
+import { errorMessage } from '../errors.ts';
 import type { Handlers } from './create-api.ts';
 import { dispatch } from './dispatch.ts';
 
@@ -11,4 +12,13 @@ export async function answerWireRequest(handlers: Handlers, text: string): Promi
   if (!req) return null;
   const outcome = await dispatch(handlers, req.method, req.params);
   return outcome.ok ? { id: req.id, ok: true, result: outcome.result } : { id: req.id, ok: false, error: outcome.error };
+}
+
+/** The reply as JSON text; a result JSON cannot carry (a cycle, a BigInt) becomes an internal error. */
+export function serializeReply(reply: WireReply): string {
+  try {
+    return JSON.stringify(reply);
+  } catch (err) {
+    return JSON.stringify({ id: reply.id, ok: false, error: { code: 'internal', message: `the result cannot be sent: ${errorMessage(err)}` } });
+  }
 }

@@ -1,6 +1,6 @@
 import readline from 'node:readline';
 import type { WireMessage, WireRequest } from '../../shared/wire.ts';
-import { answerWireRequest } from './answer.ts';
+import { answerWireRequest, serializeReply } from './answer.ts';
 import { createApi, type ApiFactory } from './create-api.ts';
 
 /** Wire messages of the stdio transport: one JSON object per line each way (see src/shared/wire.ts). */
@@ -19,7 +19,7 @@ export async function serveStdio(
   makeApi: ApiFactory = (emit) => createApi({ home, version, emit }),
 ): Promise<void> {
   const send = (msg: WireMessage): void => {
-    output.write(JSON.stringify(msg) + '\n');
+    output.write(('event' in msg ? JSON.stringify(msg) : serializeReply(msg)) + '\n');
   };
   const handlers = makeApi((event, payload) => send({ event, payload } as WireMessage));
   const rl = readline.createInterface({ input, crlfDelay: Infinity });

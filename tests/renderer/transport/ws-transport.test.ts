@@ -125,10 +125,15 @@ describe('WebSocket transport', () => {
   });
 
   it('stops retrying when the server says the token is refused', async () => {
-    const authorized = vi.fn(async () => false);
+    let answer: (ok: boolean) => void = () => {};
+    const authorized = vi.fn(() => new Promise<boolean>((resolve) => (answer = resolve)));
     const { transport, sockets, last } = setup(authorized);
     last().drop();
-    await vi.waitFor(() => expect(transport.state()).toBe('unauthorized'));
+    expect(authorized).toHaveBeenCalledTimes(1);
+    const during = transport.call('app.info', {});
+    answer(false);
+    await expect(during).rejects.toMatchObject({ code: 'unavailable', message: 'the access token was refused' });
+    expect(transport.state()).toBe('unauthorized');
     vi.advanceTimersByTime(10_000);
     expect(sockets.length).toBe(1);
     await expect(transport.call('app.info', {})).rejects.toMatchObject({ code: 'unavailable' });

@@ -128,7 +128,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
           (ok) => {
             if (state === 'closed') return;
             if (ok) scheduleReconnect();
-            else setState('unauthorized');
+            else {
+              setState('unauthorized');
+              rejectAll('the access token was refused');
+            }
           },
           () => scheduleReconnect(),
         );
