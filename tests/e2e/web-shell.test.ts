@@ -70,6 +70,13 @@ describe.skipIf(!HAVE_CHROMIUM)('web mode in headless Chromium', () => {
     expect(name).toBe('app.info');
     expect(Number(seconds)).toBe(0);
     expect(Number(ms)).toBeGreaterThan(0);
+
+    await status.setSmoothing(0.6);
+    await status.setLogScale(true);
+    const smoothed = await status.exportChart('CSV');
+    expect(readFileSync(await smoothed.path(), 'utf8').split('\r\n')[0]).toBe('series,seconds,ms,ms (smoothed 0.6)');
+    await status.setSmoothing(0);
+    await status.setLogScale(false);
   });
 
   it('navigates between views and keeps the view in the URL', async () => {
@@ -78,6 +85,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web mode in headless Chromium', () => {
     expect(new URL(workbench.page.url()).hash).toBe('#/runs');
     await workbench.page.reload();
     await expect.poll(() => workbench.heading().textContent(), { timeout: 10_000 }).toBe('Runs');
+    await workbench.screenshot('web-shell-runs');
     await workbench.goTo('Status');
     await expect.poll(() => workbench.status.field('version').textContent(), { timeout: 10_000 }).toBe(version);
     // A few round trips on the chart for the screenshot.

@@ -65,6 +65,14 @@ export class StatusPanel {
     return this.chart().locator('canvas').first();
   }
 
+  async setSmoothing(weight: number): Promise<void> {
+    await this.chart().locator('input[type="range"]').fill(String(weight));
+  }
+
+  async setLogScale(on: boolean): Promise<void> {
+    await this.chart().getByLabel('log scale').setChecked(on);
+  }
+
   /** Clicks the chart's export button and returns the download. */
   async exportChart(kind: 'PNG' | 'CSV'): Promise<Download> {
     const [download] = await Promise.all([this.page.waitForEvent('download'), this.chart().getByRole('button', { name: kind }).click()]);
