@@ -131,7 +131,8 @@ export function spladeMaxFirst(
   if (attentionMask.shape[0] !== batch || attentionMask.shape[1] !== tokens) {
     throw new Error(`attention mask is [${attentionMask.shape}] but hidden states are [${headHidden.shape}]`);
   }
-  const op = tf.customGrad((h: tf.Tensor, w: tf.Tensor, bias: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [h, w, bias, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const pooled = poolRawProjection(h as tf.Tensor3D, attentionMask, w as tf.Tensor2D, options);
     const zTensor = tf.add(tf.tensor2d(pooled.max, [batch, vocab]), bias);
     const z = zTensor.dataSync() as Float32Array;

@@ -11,7 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
 export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
   const dim = table.shape[1];
   const count = ids.size;
-  const op = tf.customGrad((t: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [t, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const flatIds = tf.reshape(tf.cast(ids, 'int32'), [count]) as tf.Tensor1D;
     save([flatIds]);
     return {

@@ -17,7 +17,7 @@ function size2d(t: tf.Tensor2D): number {
  * Differentiable through tfjs's own transpose and matMul gradients; use `matMul2d` for the fast backward.
  */
 export function plainMatMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
-  return tf.tidy(() => {
+  return tf.tidy((): tf.Tensor2D => {
     const rows = transposeA ? a.shape[1] : a.shape[0];
     const cols = transposeB ? b.shape[0] : b.shape[1];
     const direct = (transposeA ? size2d(a) : 0) + (transposeB ? size2d(b) : 0);
@@ -25,12 +25,12 @@ export function plainMatMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, 
     if (direct <= flipped) {
       const left = transposeA ? tf.transpose(a) : a;
       const right = transposeB ? tf.transpose(b) : b;
-      return tf.matMul(left, right);
+      return tf.matMul(left, right) as tf.Tensor2D;
     }
     // op(b)ᵀ is b itself when transposeB, else bᵀ; likewise for a.
     const left = transposeB ? b : tf.transpose(b);
     const right = transposeA ? a : tf.transpose(a);
-    return tf.transpose(tf.matMul(left, right));
+    return tf.transpose(tf.matMul(left, right)) as tf.Tensor2D;
   });
 }
 
@@ -40,9 +40,8 @@ export function plainMatMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, 
  * flag was set — each again as plain matMuls with the cheaper explicit transpose.
  */
 export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
-  const op = tf.customGrad((x: tf.Tensor, y: tf.Tensor, save: tf.GradSaveFunc) => {
-    const xa = x as tf.Tensor2D;
-    const yb = y as tf.Tensor2D;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xa, yb, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     save([xa, yb]);
     return {
       value: plainMatMul(xa, yb, transposeA, transposeB),
