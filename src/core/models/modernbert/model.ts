@@ -77,9 +77,9 @@ export class ModernBertMaskedLm implements MaskedLmModel {
       this.info.tied = false;
     } else {
       const untied = this.untiedDecoder;
-      untied.assign(tf.tidy(() => tf.div(untied, k)));
+      tf.tidy(() => untied.assign(tf.div(untied, k)));
     }
-    this.decoderBias.assign(tf.tidy(() => tf.div(this.decoderBias, k)));
+    tf.tidy(() => this.decoderBias.assign(tf.div(this.decoderBias, k)));
     this.info.rescaleK *= k;
   }
 
