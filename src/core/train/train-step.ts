@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MaskedLmModel } from '../models/types.ts';
 import { spladeMaxFirst, type MaxFirstOptions } from '../splade/max-first-head.ts';
 import type { AdamW } from './adamw.ts';
+import { ensureGradients } from '../tensor/gradients.ts';
 import { GradientAccumulator } from './grad-accumulator.ts';
 import { clipByGlobalNorm, type GradMap } from './grad-clip.ts';
 import type { SpladeLoss } from './losses/splade-loss.ts';
@@ -91,22 +92,6 @@ function sparsityOf(reps: tf.Tensor2D[], into: Sparsity): void {
   }
 }
 
-/**
- * tfjs-core registers no gradients by itself; the process must load them (the `@tensorflow/tfjs` bundle
- * does, tests import `@tensorflow/tfjs-core/dist/register_all_gradients`). Say so instead of failing on
- * the first kernel without one.
- */
-function withGradientHint<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof Error && /gradient function not found/.test(err.message)) {
-      throw new Error(`${err.message} (tfjs gradients are not registered in this process)`);
-    }
-    throw err;
-  }
-}
-
 function tokensOf(b: TrainBatch): number {
   const n = (t?: TokenBatch): number => (t ? t.rows * t.cols : 0);
   return n(b.queries) + n(b.positives) + n(b.negatives);
@@ -139,7 +124,7 @@ export function trainStep(ctx: TrainStepContext, step: number, microBatches: rea
       tokens += tokensOf(mb);
       let components: Record<string, tf.Scalar> = {};
       let kept: tf.Tensor2D[] = [];
-      const { value, grads } = withGradientHint(() => tf.variableGrads(() => {
+      const { value, grads } = (ensureGradients(), tf.variableGrads(() => {
         const qr = encodeSplade(model, mb.queries, true, ctx.head);
         const pr = encodeSplade(model, mb.positives, true, ctx.head);
         const nr = mb.negatives ? encodeSplade(model, mb.negatives, true, ctx.head) : undefined;
