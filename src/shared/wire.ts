@@ -47,3 +47,15 @@ export function parseWireMessage(text: string): WireMessage | null {
     },
   };
 }
+
+/** A call's outcome as the Electron preload hands it over: the reply without its id. */
+export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: ApiErrorData };
+
+/**
+ * What the preload exposes as `window.lsr`. `call` resolves with the outcome instead of rejecting, because
+ * an error crossing contextBridge keeps only its message and would lose its code.
+ */
+export interface ElectronBridge {
+  call(method: string, params: unknown): Promise<CallOutcome>;
+  on<E extends EventName>(event: E, fn: (payload: ApiEvents[E]) => void): () => void;
+}

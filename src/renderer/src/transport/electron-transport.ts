@@ -1,28 +1,24 @@
-import type { Transport } from '../../../shared/contract.ts';
+import type { Method, Params, Result, Transport } from '../../../shared/contract.ts';
 import { ApiError } from '../../../shared/api-error.ts';
+import type { ElectronBridge } from '../../../shared/wire.ts';
 import type { Connection } from './connection.ts';
 
-// Electron wraps a rejected ipcRenderer.invoke as "Error invoking remote method 'lsr:call': Error: <message>".
-const IPC_PREFIX = /^Error invoking remote method '[^']*': (?:Error: )?/;
-
-function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new ApiError('internal', message.replace(IPC_PREFIX, ''));
-}
-
 /**
- * The Electron transport: the two functions the preload exposes as `window.lsr`. The IPC channel is
- * always there, so the connection is always open.
+ * The Electron transport over the two functions the preload exposes as `window.lsr`. The bridge resolves
+ * with `{ok, result | error}` so error codes survive the IPC hop. The channel is always there, so the
+ * connection is always open.
  */
-export function createElectronTransport(bridge: Transport): { transport: Transport; connection: Connection } {
+export function createElectronTransport(bridge: ElectronBridge): { transport: Transport; connection: Connection } {
   const transport: Transport = {
-    async call(method, params) {
+    async call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
+      let outcome;
       try {
-        return await bridge.call(method, params);
+        outcome = await bridge.call(method, params);
       } catch (err) {
-        throw toApiError(err);
+        throw new ApiError('unavailable', err instanceof Error ? err.message : String(err));
       }
+      if (!outcome.ok) throw ApiError.from(outcome.error);
+      return outcome.result as Result<M>;
     },
     on: (event, fn) => bridge.on(event, fn),
   };
