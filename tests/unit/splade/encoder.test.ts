@@ -82,7 +82,10 @@ function expectRel(actual: number, expected: number, rel = 1e-5): void {
 function rms(v: Float64Array[]): number {
   let s = 0;
   let n = 0;
-  for (const r of v) for (const x of r) (s += x * x), n++;
+  for (const r of v) {
+    for (const x of r) s += x * x;
+    n += r.length;
+  }
   return Math.sqrt(s / n);
 }
 
