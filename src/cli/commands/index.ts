@@ -1,6 +1,17 @@
 import type { Command } from '../command.ts';
 import { backendCommand } from './backend.ts';
+import { benchEncodeCommand } from './bench-encode.ts';
+import { encodeCommand } from './encode.ts';
+import { headStatsCommand } from './head-stats.ts';
 import { serveCommand } from './serve.ts';
+import { tokenizeCommand } from './tokenize.ts';
 
 /** Every CLI command; each lives in its own file. */
-export const COMMANDS: readonly Command[] = [backendCommand, serveCommand];
+export const COMMANDS: readonly Command[] = [
+  backendCommand,
+  serveCommand,
+  tokenizeCommand,
+  encodeCommand,
+  headStatsCommand,
+  benchEncodeCommand,
+];

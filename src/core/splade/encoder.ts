@@ -71,6 +71,34 @@ function extractSparse(weights: Float32Array, argmax: Int32Array, row: number, v
   return { termIds, weights: w, positions };
 }
 
+/** SPLADE vectors of one right-padded batch of token ids: forward, max-first pooling, sparse extraction. */
+export async function encodeTokenBatch(
+  model: MaskedLmModel,
+  sequences: readonly (readonly number[])[],
+  padId: number,
+  opts: { chunkElements?: number } = {},
+): Promise<SparseVector[]> {
+  if (sequences.length === 0) return [];
+  const padded = padRight(sequences, padId);
+  const vocab = model.info.vocabSize;
+  const ids = tf.tensor2d(padded.ids, [padded.batch, padded.seq], 'int32');
+  const mask = tf.tensor2d(padded.mask, [padded.batch, padded.seq], 'int32');
+  let pooled: { weights: tf.Tensor2D; argmax: tf.Tensor2D } | undefined;
+  try {
+    const hidden = model.headHidden(ids, mask);
+    try {
+      pooled = spladePool(hidden, mask, model.decoderWeight as tf.Tensor2D, model.decoderBias as tf.Tensor1D, opts);
+    } finally {
+      hidden.dispose();
+    }
+    const [w, a] = await Promise.all([pooled.weights.data(), pooled.argmax.data()]);
+    return sequences.map((_, b) => extractSparse(w as Float32Array, a as Int32Array, b, vocab));
+  } finally {
+    tf.dispose([ids, mask]);
+    if (pooled) tf.dispose([pooled.weights, pooled.argmax]);
+  }
+}
+
 /**
  * Encodes texts into SPLADE vectors in right-padded batches. Padding is masked out of attention and of the
  * max, so a text's vector does not depend on the texts that share its batch.
@@ -96,28 +124,8 @@ export class SpladeEncoder {
   }
 
   /** One forward pass over already tokenized inputs (each at most the model's max positions). */
-  async encodeIds(sequences: readonly (readonly number[])[]): Promise<SparseVector[]> {
-    if (sequences.length === 0) return [];
-    const padded = padRight(sequences, this.tokenizer.padId);
-    const vocab = this.model.info.vocabSize;
-    const ids = tf.tensor2d(padded.ids, [padded.batch, padded.seq], 'int32');
-    const mask = tf.tensor2d(padded.mask, [padded.batch, padded.seq], 'int32');
-    let pooled: { weights: tf.Tensor2D; argmax: tf.Tensor2D } | undefined;
-    try {
-      const hidden = this.model.headHidden(ids, mask);
-      try {
-        pooled = spladePool(hidden, mask, this.model.decoderWeight as tf.Tensor2D, this.model.decoderBias as tf.Tensor1D, {
-          chunkElements: this.opts.chunkElements,
-        });
-      } finally {
-        hidden.dispose();
-      }
-      const [w, a] = await Promise.all([pooled.weights.data(), pooled.argmax.data()]);
-      return sequences.map((_, b) => extractSparse(w as Float32Array, a as Int32Array, b, vocab));
-    } finally {
-      tf.dispose([ids, mask]);
-      if (pooled) tf.dispose([pooled.weights, pooled.argmax]);
-    }
+  encodeIds(sequences: readonly (readonly number[])[]): Promise<SparseVector[]> {
+    return encodeTokenBatch(this.model, sequences, this.tokenizer.padId, { chunkElements: this.opts.chunkElements });
   }
 
   /** Encodes a list of texts (order kept). */

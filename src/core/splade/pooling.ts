@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { FLOAT32_MIN, matMul2d } from '../tensor/nn.ts';
+import { matMul2d } from '../tensor/nn.ts';
 
 /**
  * SPLADE max pooling, max first. Because log1p and relu are monotone and the decoder bias is per vocabulary
@@ -16,7 +16,7 @@ export interface MaxProjection {
   maxLogits: tf.Tensor2D;
   /** The token position giving that max, int32 [batch, vocab]. */
   argmax: tf.Tensor2D;
-  /** Σ_j logit² per token, [batch·seq] — only with `withSquares` (head diagnostics). */
+  /** Σ_j logit² per token, [batch·seq] — only with `withSquares` (head diagnostics); padding rows are meaningless. */
   sumSquares?: tf.Tensor1D;
 }
 
@@ -32,8 +32,18 @@ export function vocabChunk(rows: number, vocab: number, chunkElements = DEFAULT_
 }
 
 /**
+ * What a padding token's projection becomes: the hidden states get an extra input column that is 1 for padding
+ * and 0 for real tokens, the decoder rows an extra column holding this value. Real tokens' projections gain
+ * an exact 0·PAD_LOGIT = −0 (bit-identical); padding ones sink far below any real logit. This masks inside the
+ * matMul, with no pass over the [vocab-chunk, tokens] result.
+ */
+const PAD_LOGIT = -1e30;
+
+/**
  * Masked max of the decoder projection. `headHidden` [batch, seq, hidden], `attentionMask` [batch, seq] (1 = real
  * token), `decoderWeight` [vocab, hidden], `decoderBias` [vocab]. Returned tensors belong to the caller.
+ * Each chunk is `decoderRows [chunk, hidden+1] · hiddenᵀ [hidden+1, batch·seq]`, a plain 2-D product whose
+ * result is reduced over its last (token) axis.
  */
 export function maxProjection(
   headHidden: tf.Tensor3D,
@@ -43,37 +53,35 @@ export function maxProjection(
   opts: ProjectionOptions = {},
 ): MaxProjection {
   const [batch, seq, hidden] = headHidden.shape;
+  const rows = batch * seq;
   const vocab = decoderWeight.shape[0];
-  const chunk = vocabChunk(batch * seq, vocab, opts.chunkElements);
+  const chunk = vocabChunk(rows, vocab, opts.chunkElements);
   return tf.tidy(() => {
-    const h = tf.reshape(headHidden, [batch * seq, hidden]) as tf.Tensor2D;
-    // 0 for real tokens, float32 min for padding: padding never wins the max while a real token exists.
-    const penalty = tf.reshape(tf.mul(tf.sub(1, tf.cast(attentionMask, 'float32')), FLOAT32_MIN), [batch, seq, 1]);
+    const padColumn = tf.reshape(tf.sub(1, tf.cast(attentionMask, 'float32')), [rows, 1]);
+    const hT = tf.transpose(tf.concat([tf.reshape(headHidden, [rows, hidden]), padColumn], 1)) as tf.Tensor2D;
     const maxes: tf.Tensor2D[] = [];
     const args: tf.Tensor2D[] = [];
     const squares: tf.Tensor1D[] = [];
     for (let start = 0; start < vocab; start += chunk) {
       const size = Math.min(chunk, vocab - start);
-      const [m, a, s] = tf.tidy(() => {
-        // Slice rows (contiguous) then transpose, so the product is a plain 2-D matMul.
-        const wT = tf.transpose(tf.slice(decoderWeight, [start, 0], [size, hidden])) as tf.Tensor2D;
-        const proj = matMul2d(h, wT);
-        let sq: tf.Tensor1D | undefined;
-        if (opts.withSquares) {
-          const logits = tf.add(proj, tf.slice(decoderBias, [start], [size]));
-          sq = tf.sum(tf.square(logits), 1) as tf.Tensor1D;
-        }
-        const masked = tf.add(tf.reshape(proj, [batch, seq, size]), penalty);
-        return [tf.max(masked, 1) as tf.Tensor2D, tf.argMax(masked, 1) as tf.Tensor2D, sq] as const;
+      const [m, a, sq] = tf.tidy(() => {
+        const w = tf.concat([tf.slice(decoderWeight, [start, 0], [size, hidden]), tf.fill([size, 1], PAD_LOGIT)], 1) as tf.Tensor2D;
+        const proj = matMul2d(w, hT); // [size, batch·seq]
+        // Padding columns become ~1e60 → Infinity here; only real tokens' sums are ever read.
+        const s = opts.withSquares
+          ? (tf.sum(tf.square(tf.add(proj, tf.reshape(tf.slice(decoderBias, [start], [size]), [size, 1]))), 0) as tf.Tensor1D)
+          : undefined;
+        const p3 = tf.reshape(proj, [size, batch, seq]);
+        return [tf.max(p3, 2) as tf.Tensor2D, tf.argMax(p3, 2) as tf.Tensor2D, s] as const;
       });
       maxes.push(m);
       args.push(a);
-      if (s) squares.push(s);
+      if (sq) squares.push(sq);
     }
-    const maxRaw = maxes.length === 1 ? maxes[0]! : tf.concat(maxes, 1);
+    const maxRaw = tf.transpose(maxes.length === 1 ? maxes[0]! : tf.concat(maxes, 0));
     const result: MaxProjection = {
       maxLogits: tf.add(maxRaw, decoderBias) as tf.Tensor2D,
-      argmax: tf.cast(args.length === 1 ? args[0]! : tf.concat(args, 1), 'int32') as tf.Tensor2D,
+      argmax: tf.cast(tf.transpose(args.length === 1 ? args[0]! : tf.concat(args, 0)), 'int32') as tf.Tensor2D,
     };
     if (opts.withSquares) result.sumSquares = (squares.length === 1 ? squares[0]! : tf.addN(squares)) as tf.Tensor1D;
     return result as unknown as tf.TensorContainer;
