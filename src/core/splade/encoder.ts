@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError } from '../errors.ts';
 import type { MaskedLmModel } from '../models/types.ts';
-import { padRight } from '../tokenize/batch.ts';
+import { assertIdsInVocabulary, padRight } from '../tokenize/batch.ts';
 import type { TextTokenizer } from '../tokenize/text-tokenizer.ts';
 import { spladePool } from './pooling.ts';
 
@@ -148,6 +148,11 @@ export class SpladeEncoder {
       const encoded = await this.tokenizer.encodeBatch(
         group.map((g) => g.text),
         this.maxLength(kind),
+      );
+      assertIdsInVocabulary(
+        encoded.map((e) => e.ids),
+        this.model.info.vocabSize,
+        this.tokenizer.source,
       );
       const order = group.map((_, i) => i).sort((a, b) => encoded[b]!.ids.length - encoded[a]!.ids.length || a - b);
       const vectors = new Array<SparseVector>(group.length);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError } from '../errors.ts';
 import type { MaskedLmModel } from '../models/types.ts';
-import { padRight } from '../tokenize/batch.ts';
+import { assertIdsInVocabulary, padRight } from '../tokenize/batch.ts';
 import type { TextTokenizer } from '../tokenize/text-tokenizer.ts';
 import { defaultMaxLength } from './encoder.ts';
 import { maxProjection } from './pooling.ts';
@@ -91,6 +91,11 @@ export async function computeHeadStats(
   for (let start = 0; start < texts.length; start += batchSize) {
     if (opts.signal?.aborted) throw new CancelledError();
     const encoded = await tokenizer.encodeBatch(texts.slice(start, start + batchSize), maxLength);
+    assertIdsInVocabulary(
+      encoded.map((e) => e.ids),
+      V,
+      tokenizer.source,
+    );
     const padded = padRight(
       encoded.map((e) => e.ids),
       tokenizer.padId,

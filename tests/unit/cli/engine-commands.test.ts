@@ -142,6 +142,9 @@ describe('bad input exits 2 with one message naming the problem', () => {
     const shaped = writeHfCheckpoint({ config, weights });
     await expectExit2(['head-stats', '--model', shaped], 'cls.predictions.transform.dense.weight', 'expected shape [16, 16], got [16, 8]');
 
+    const small = writeTinyBert({ seed: 3, config: { vocab_size: 1000 } });
+    await expectExit2(['encode', '--model', small.dir, '--input', inputFile], 'tokenizer.json', 'outside the model', '1000');
+
     const unknown = writeHfCheckpoint({ config: bertConfig({ architectures: ['GPT2LMHeadModel'] }), weights: new Map() });
     await expectExit2(['encode', '--model', unknown, '--input', inputFile], path.join(unknown, 'config.json'), 'architectures', 'GPT2LMHeadModel');
   });
