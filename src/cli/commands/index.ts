@@ -3,6 +3,9 @@ import { backendCommand } from './backend.ts';
 import { benchEncodeCommand } from './bench-encode.ts';
 import { encodeCommand } from './encode.ts';
 import { headStatsCommand } from './head-stats.ts';
+import { runsCancelCommand } from './runs-cancel.ts';
+import { runsListCommand } from './runs-list.ts';
+import { runsShowCommand } from './runs-show.ts';
 import { serveCommand } from './serve.ts';
 import { tokenizeCommand } from './tokenize.ts';
 
@@ -14,4 +17,7 @@ export const COMMANDS: readonly Command[] = [
   encodeCommand,
   headStatsCommand,
   benchEncodeCommand,
+  runsListCommand,
+  runsShowCommand,
+  runsCancelCommand,
 ];

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.ts';
 import { buildBert } from './bert/index.ts';
 import { buildDistilBert } from './distilbert/index.ts';
+import { buildModernBert } from './modernbert/index.ts';
 import type { MaskedLmModel, WeightMap } from './types.ts';
 
 /**
@@ -16,6 +17,7 @@ const BUILDERS = new Map<string, ArchitectureBuilder>([
   // Pre-training checkpoints carry the same MLM head (plus a next-sentence head, ignored).
   ['BertForPreTraining', buildBert],
   ['DistilBertForMaskedLM', buildDistilBert],
+  ['ModernBertForMaskedLM', buildModernBert],
 ]);
 
 /** Used when config.json has no `architectures` list. */

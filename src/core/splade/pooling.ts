@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { matMul2d } from '../tensor/nn.ts';
+import { matMul2d } from '../tensor/matmul.ts';
 
 /**
  * SPLADE max pooling, max first. Because log1p and relu are monotone and the decoder bias is per vocabulary

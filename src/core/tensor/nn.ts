@@ -1,31 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError, type InputLocation } from '../errors.ts';
+import { matMul2d } from './matmul.ts';
 
 /**
- * Building blocks shared by the architectures. Matrix products are plain 2-D `matMul`s with the weight
- * stored [in, out], the only shape the wasm backend runs on its fast (XNNPACK) path; the backward pass
- * transposes explicitly for the same reason.
+ * Building blocks of the BERT-family forward passes. Dense layers keep their weight stored [in, out], so the
+ * product is a plain 2-D `matMul` (wasm's fast XNNPACK path) with no per-call transpose; `matMul2d` keeps the
+ * backward pass on plain products too.
  */
 
-const plainMatMulImpl = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([a, b]);
-  return {
-    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
-    },
-  };
-});
-
-/** `a [m, k] · b [k, n]` as a plain 2-D product (gradients too). */
-export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return plainMatMulImpl(a, b) as tf.Tensor2D;
-}
-
-/** `x [n, in] · w [in, out] + b`. */
-export function linear(x: tf.Tensor2D, weightInOut: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor2D {
+/** `x [n, in] · w [in, out] + b` (the weight stored transposed from the Hugging Face [out, in]). */
+export function denseInOut(x: tf.Tensor2D, weightInOut: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor2D {
   const y = matMul2d(x, weightInOut);
   return bias ? tf.add(y, bias) : y;
 }
@@ -73,21 +57,6 @@ const ACTIVATIONS: Record<string, Activation> = {
 export function activationByName(name: unknown, where: InputLocation): Activation {
   if (typeof name === 'string' && name in ACTIVATIONS) return ACTIVATIONS[name]!;
   throw new InputError(`unsupported activation ${JSON.stringify(name)} (supported: ${Object.keys(ACTIVATIONS).join(', ')})`, where);
-}
-
-/**
- * Embedding lookup `table[ids]`. The gradient is a scatter-add (`scatterND` sums duplicate ids), because the
- * wasm backend has no kernel for gather's own gradient.
- */
-export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
-  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const t = args[0] as tf.Tensor;
-    return {
-      value: tf.gather(t, ids),
-      gradFunc: (dy: tf.Tensor) => tf.scatterND(tf.expandDims(ids, 1), dy, t.shape),
-    };
-  });
-  return f(table) as tf.Tensor2D;
 }
 
 /** Float32's lowest value, `torch.finfo(torch.float32).min`, which transformers adds at masked positions. */

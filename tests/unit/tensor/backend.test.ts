@@ -12,8 +12,9 @@ describe('selectBackend', () => {
     for (const s of report.skipped) expect(lines.some((l) => l.startsWith(`backend ${s.name} unavailable:`))).toBe(true);
     expect(lines.every((l) => !l.includes('\n'))).toBe(true);
     const x = tf.tensor1d([1, 2, 3]);
-    expect(Array.from(await x.square().data())).toEqual([1, 4, 9]);
-    tf.dispose(x);
+    const y = tf.square(x);
+    expect(Array.from(await y.data())).toEqual([1, 4, 9]);
+    tf.dispose([x, y]);
   });
 
   it('honours an explicit choice and rejects unknown names', async () => {

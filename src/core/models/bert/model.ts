@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   activationByName,
   additiveAttentionMask,
-  gatherRows,
   layerNorm,
-  linear,
+  denseInOut,
   maybeDropout,
   selfAttention,
   type Activation,
 } from '../../tensor/nn.ts';
+import { gatherRows } from '../../tensor/embedding-grad.ts';
 import { MaskedLmBase } from '../masked-lm-base.ts';
 import type { CheckpointWeights } from '../weights.ts';
 import type { BertConfig } from './config.ts';
@@ -130,7 +130,7 @@ export class BertMaskedLm extends MaskedLmBase {
     const drop = training ? c.hiddenDropoutProb : 0;
     return tf.tidy(() => {
       const ids = tf.reshape(tf.cast(inputIds, 'int32'), [batch * seq]) as tf.Tensor1D;
-      const words = gatherRows(this.wordEmb as tf.Tensor2D, ids);
+      const words = gatherRows(this.wordEmb as tf.Tensor2D, ids) as tf.Tensor2D;
       const positions = tf.slice(this.posEmb, [0, 0], [seq, c.hiddenSize]);
       const typeZero = tf.slice(this.typeEmb, [0, 0], [1, c.hiddenSize]);
       // (words + type 0) + positions, the order transformers adds them in.
@@ -155,7 +155,7 @@ export class BertMaskedLm extends MaskedLmBase {
   }
 
   private dense(x: tf.Tensor2D, d: Dense): tf.Tensor2D {
-    return linear(x, d.w as tf.Tensor2D, d.b as tf.Tensor1D);
+    return denseInOut(x, d.w as tf.Tensor2D, d.b as tf.Tensor1D);
   }
 
   private norm(x: tf.Tensor2D, n: Norm): tf.Tensor2D {

@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   activationByName,
   additiveAttentionMask,
-  gatherRows,
   layerNorm,
-  linear,
+  denseInOut,
   maybeDropout,
   selfAttention,
   type Activation,
 } from '../../tensor/nn.ts';
+import { gatherRows } from '../../tensor/embedding-grad.ts';
 import { MaskedLmBase } from '../masked-lm-base.ts';
 import type { CheckpointWeights } from '../weights.ts';
 import { DISTILBERT_LAYER_NORM_EPS, type DistilBertConfig } from './config.ts';
@@ -131,7 +131,7 @@ export class DistilBertMaskedLm extends MaskedLmBase {
     const drop = training ? c.dropout : 0;
     return tf.tidy(() => {
       const ids = tf.reshape(tf.cast(inputIds, 'int32'), [batch * seq]) as tf.Tensor1D;
-      const words = tf.reshape(gatherRows(this.wordEmb as tf.Tensor2D, ids), [batch, seq, c.dim]);
+      const words = tf.reshape(gatherRows(this.wordEmb as tf.Tensor2D, ids) as tf.Tensor2D, [batch, seq, c.dim]);
       const positions = tf.slice(this.posEmb, [0, 0], [seq, c.dim]);
       const summed = tf.reshape(tf.add(words, positions), [batch * seq, c.dim]) as tf.Tensor2D;
       let x = maybeDropout(this.norm(summed, this.embNorm), drop, training);
@@ -152,7 +152,7 @@ export class DistilBertMaskedLm extends MaskedLmBase {
   }
 
   private dense(x: tf.Tensor2D, d: Dense): tf.Tensor2D {
-    return linear(x, d.w as tf.Tensor2D, d.b as tf.Tensor1D);
+    return denseInOut(x, d.w as tf.Tensor2D, d.b as tf.Tensor1D);
   }
 
   private norm(x: tf.Tensor2D, n: Norm): tf.Tensor2D {
