@@ -1,4 +1,5 @@
-import { loadExecutorModules } from '../../core/runs/executor-registry.ts';
+import { executorRegistration, loadExecutorModules } from '../../core/runs/executor-registry.ts';
+import { storedRunConfig } from '../../core/runs/run-config.ts';
 import { prepareResume } from '../../core/runs/resume.ts';
 import { openWorkspaceStore } from '../../core/store/store.ts';
 import type { Command } from '../command.ts';
@@ -19,6 +20,8 @@ export const runsResumeCommand: Command = {
     const store = openWorkspaceStore(ctx.home);
     try {
       const run = store.runs.resolve(ref);
+      // Before anything changes: a run whose executor is missing here would otherwise end `failed`.
+      executorRegistration(storedRunConfig(run.config, run.id).kind);
       const item = prepareResume(store, run.id);
       if (!json) {
         ctx.io.stderr.write(

@@ -10,8 +10,7 @@ import type { QueueItem } from './queue.ts';
  */
 export function prepareResume(store: Store, runId: string): QueueItem & { checkpointPath: string | null } {
   const run = store.runs.require(runId);
-  if (run.status === 'queued') return { runId, startStep: 0, checkpointPath: null };
-  if (run.status !== 'cancelled' && run.status !== 'interrupted') {
+  if (run.status !== 'cancelled' && run.status !== 'interrupted' && run.status !== 'queued') {
     throw new InputError(`run ${runId} is ${run.status}; only a cancelled, interrupted or queued run can be resumed`, { field: 'RUN' });
   }
   const checkpoint = store.checkpoints.latest(runId);
@@ -19,6 +18,8 @@ export function prepareResume(store: Store, runId: string): QueueItem & { checkp
     throw new InputError(`the checkpoint of run ${runId} at step ${checkpoint.step} is gone from disk`, { file: checkpoint.path });
   }
   const step = checkpoint?.step ?? 0;
+  // Queued already (never started, or a resume whose process has not started yet): same starting point.
+  if (run.status === 'queued') return { runId, startStep: step, checkpointPath: checkpoint?.path ?? null };
   store.rewindRun(runId, step);
   store.runs.transition(runId, 'queued', { reason: checkpoint ? `resuming from step ${step}` : 'starting over (no checkpoint)', step });
   return { runId, startStep: step, checkpointPath: checkpoint?.path ?? null };

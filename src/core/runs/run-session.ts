@@ -75,6 +75,7 @@ export class RunSession {
     } catch (err) {
       return this.finish('failed', errorMessage(err), null, 'queued');
     }
+    if (this.controller.signal.aborted) return this.finish('cancelled', 'cancelled before it started', null, 'queued');
     try {
       store.runs.transition(runId, 'running', { expectedFrom: 'queued', step: startStep > 0 ? startStep : null });
     } catch (err) {

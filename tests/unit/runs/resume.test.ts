@@ -81,6 +81,15 @@ describe('lsr runs resume', () => {
       s.runs.requestCancel(run.id);
       return run.id;
     });
+    const orphan = withStore(home, (s) => {
+      const run = s.runs.create({ name: 'orphan', config: { kind: 'gone', model: 'm', dataset: 'toy', k: 1, seed: 1, train: {} } });
+      return s.runs.requestCancel(run.id).run.id;
+    });
+    const refused = await lsr(home, ['runs', 'resume', 'orphan']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('no executor for kind "gone"');
+    expect(withStore(home, (s) => s.runs.require(orphan).status)).toBe('cancelled');
+
     const r = await lsr(home, ['runs', 'resume', 'never-started']);
     expect(r.status).toBe(0);
     expect(r.stderr).toContain('no checkpoint, starting from step 0');
