@@ -56,7 +56,7 @@ let interrupts = 0;
 process.on('SIGINT', () => {
   // The first Ctrl-C (it reaches the whole process group) stops cleanly at a step boundary; a second one now.
   if (++interrupts === 1) return session.cancel();
-  session.abandon('interrupted', 'stopped by a second interrupt (resume continues from the last checkpoint)');
+  session.abandon('interrupted', 'stopped by a second interrupt; resume continues from the last checkpoint');
   store.close();
   process.exit(130);
 });
