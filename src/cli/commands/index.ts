@@ -5,9 +5,11 @@ import { encodeCommand } from './encode.ts';
 import { headStatsCommand } from './head-stats.ts';
 import { runsCancelCommand } from './runs-cancel.ts';
 import { runsListCommand } from './runs-list.ts';
+import { runsResumeCommand } from './runs-resume.ts';
 import { runsShowCommand } from './runs-show.ts';
 import { serveCommand } from './serve.ts';
 import { tokenizeCommand } from './tokenize.ts';
+import { trainCommand } from './train.ts';
 import { webCommand } from './web.ts';
 
 /** Every CLI command; each lives in its own file. */
@@ -15,8 +17,10 @@ export const COMMANDS: readonly Command[] = [
   tokenizeCommand,
   encodeCommand,
   headStatsCommand,
+  trainCommand,
   runsListCommand,
   runsShowCommand,
+  runsResumeCommand,
   runsCancelCommand,
   webCommand,
   serveCommand,

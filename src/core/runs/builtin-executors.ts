@@ -1,0 +1,9 @@
+import type { ExecutorRegistration } from './executor-registry.ts';
+
+/**
+ * The executors shipped with the workbench, by `config.kind`. Loaded lazily: the CLI process that only
+ * checks a config never loads a trainer.
+ */
+export const BUILTIN_EXECUTORS: Readonly<Record<string, ExecutorRegistration>> = {
+  // splade: { load: async () => (await import('../train/splade-executor.ts')).spladeExecutor, checkConfig: ... },
+};
