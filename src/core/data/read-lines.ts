@@ -21,11 +21,18 @@ export function openText(file: string, stdin?: NodeJS.ReadableStream): Readable 
 
 /** Streams a text file line by line; `\r\n` and `\n` alike, a lone trailing `\r` is dropped. */
 export async function* readLines(file: string, stdin?: NodeJS.ReadableStream): AsyncGenerator<NumberedLine> {
-  const rl = readline.createInterface({ input: openText(file, stdin), crlfDelay: Infinity });
+  const input = openText(file, stdin);
+  const rl = readline.createInterface({ input, crlfDelay: Infinity });
   let line = 0;
-  for await (const raw of rl) {
-    line++;
-    yield { text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, line };
+  try {
+    for await (const raw of rl) {
+      line++;
+      yield { text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, line };
+    }
+  } finally {
+    // Stopping early (a `break` in the caller) must not leave the file open.
+    rl.close();
+    if (file !== '-') input.destroy();
   }
 }
 

@@ -2,6 +2,10 @@ import { InputError } from '../errors.ts';
 import { GrowableFloat32, GrowableUint32 } from './growable.ts';
 import { Vocabulary, type SparseVector } from './sparse-vector.ts';
 
+/** Postings per block-max entry (a power of two). */
+export const BLOCK_SHIFT = 6;
+export const BLOCK_SIZE = 1 << BLOCK_SHIFT;
+
 /** How impacts are stored: float32 as given, or rounded to an 8-bit grid (`round(w / scale)`, zeros dropped). */
 export type ImpactEncoding = 'float32' | 'uint8';
 
@@ -33,6 +37,11 @@ export class InvertedIndex {
   readonly scale: number;
   /** Largest impact of each term (its score upper bound per unit of query weight). */
   readonly maxImpact: Float32Array;
+  /**
+   * Largest impact in each run of BLOCK_SIZE consecutive postings (blocks are positions in postingDocs, so
+   * a block may straddle two terms: its value is then a looser, still valid, bound for both).
+   */
+  readonly blockMax: Float32Array;
   /** Rank of each document's id in ascending string order (the trec_eval tie-break: larger id first). */
   readonly tieRank: Int32Array;
 
@@ -51,6 +60,11 @@ export class InvertedIndex {
       let m = 0;
       for (let p = parts.offsets[t]!; p < parts.offsets[t + 1]!; p++) if (parts.impacts[p]! > m) m = parts.impacts[p]!;
       this.maxImpact[t] = m;
+    }
+    this.blockMax = new Float32Array(Math.ceil(parts.impacts.length / BLOCK_SIZE));
+    for (let p = 0; p < parts.impacts.length; p++) {
+      const b = p >> BLOCK_SHIFT;
+      if (parts.impacts[p]! > this.blockMax[b]!) this.blockMax[b] = parts.impacts[p]!;
     }
     const order = parts.docIds.map((_, i) => i).sort((a, b) => (parts.docIds[a]! < parts.docIds[b]! ? -1 : parts.docIds[a]! > parts.docIds[b]! ? 1 : 0));
     this.tieRank = new Int32Array(parts.docIds.length);

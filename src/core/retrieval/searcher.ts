@@ -1,4 +1,4 @@
-import type { InvertedIndex } from './inverted-index.ts';
+import { BLOCK_SHIFT, type InvertedIndex } from './inverted-index.ts';
 import type { SparseVector } from './sparse-vector.ts';
 import { TopK } from './top-k.ts';
 
@@ -12,30 +12,35 @@ export interface SearchResult {
 }
 
 /**
- * A query made ready for scoring: its terms that have postings, ordered by score upper bound
- * (query weight × the term's largest impact) descending, ties by term number.
+ * A query made ready for scoring: its terms that have postings, merged, ordered by upper bound
+ * (query weight × the term's largest impact) descending.
  *
- * That order is also the order in which every method adds a document's contributions, in float64
- * (each product of two float32 values is exact in float64). Exhaustive and pruned search therefore
- * compute bit-identical scores, so they rank identically, ties included.
+ * Scores are computed in fixed point: each contribution is `round(w_q · w_d · scale)` (ties to even) with scale a power of
+ * two (2^32 unless the query's bounds need a smaller one), summed in float64, where every partial sum is an
+ * integer below 2^53 and hence exact. Sums are then independent of the order of addition, so pruned and
+ * exhaustive search compute bit-identical scores and rank identically, ties included; the score returned is
+ * that sum divided by scale, within n · 2^-33 of the exact real-valued dot product of the float32 weights.
  */
 export interface PreparedQuery {
   terms: Uint32Array;
-  weights: Float64Array;
-  upperBounds: Float64Array;
-  /** suffixBound[j] = Σ_{i ≥ j} upperBounds[i]; suffixBound[n] = 0. */
-  suffixBound: Float64Array;
+  /** Query weights times scale (exact: float32 values times a power of two). */
+  scaled: Float64Array;
+  scale: number;
 }
 
-/** Relative slack on bounds so float rounding can never prune a document that would have made the top k. */
-const BOUND_SLACK = 1 + 1e-9;
+const MAX_SCALE = 2 ** 32;
+/**
+ * Adding then subtracting 2^52 rounds a double in [0, 2^52) to the nearest integer (ties to even): at
+ * 2^52 the spacing of doubles is 1. Unlike Math.round it costs two additions in the inner loops.
+ */
+const ROUNDER = 2 ** 52;
 /** Largest MaxScore window (documents); at most 65536 (window offsets are uint16). */
-const MAX_WINDOW = 4096;
+const MAX_WINDOW = 8192;
 /** The first window is small so the k-th score, and with it pruning, is established early. */
-const FIRST_WINDOW = 256;
+const FIRST_WINDOW = 512;
 
 export interface SearcherOptions {
-  /** Largest MaxScore window in documents (default 4096); windows start small and double up to it. */
+  /** Largest MaxScore window in documents (default 8192); windows start small and double up to it. */
   maxWindow?: number;
 }
 
@@ -52,15 +57,16 @@ export function prepareQuery(index: InvertedIndex, query: SparseVector): Prepare
     return { t, weight, ub: weight * index.maxImpact[t]! };
   });
   entries.sort((a, b) => b.ub - a.ub || a.t - b.t);
-  const n = entries.length;
-  const prepared: PreparedQuery = {
+  let bound = 0;
+  for (const e of entries) bound += e.ub;
+  // Keep Σ ceil(contribution bounds) below 2^52 so every partial sum stays an exact integer.
+  let scale = MAX_SCALE;
+  while (scale > 2 ** -60 && bound * scale + entries.length >= 2 ** 52) scale /= 2;
+  return {
     terms: Uint32Array.from(entries, (e) => e.t),
-    weights: Float64Array.from(entries, (e) => e.weight),
-    upperBounds: Float64Array.from(entries, (e) => e.ub),
-    suffixBound: new Float64Array(n + 1),
+    scaled: Float64Array.from(entries, (e) => e.weight * scale),
+    scale,
   };
-  for (let j = n - 1; j >= 0; j--) prepared.suffixBound[j] = prepared.suffixBound[j + 1]! + prepared.upperBounds[j]!;
-  return prepared;
 }
 
 /**
@@ -71,13 +77,15 @@ export class Searcher {
   private readonly acc: Float64Array;
   private readonly maxWindow: number;
   private readonly window: Float64Array;
-  private readonly marks: Uint8Array;
-  private readonly touched: Uint16Array;
   private cursors = new Uint32Array(64);
   private ends = new Uint32Array(64);
+  private windowEnds = new Uint32Array(64);
+  private order = new Int32Array(64);
+  private bounds = new Float64Array(64);
+  private suffix = new Float64Array(65);
   private heap: TopK;
   /** Counters over this searcher's life: candidates the pruned search examined and how many it cut short. */
-  readonly stats = { candidates: 0, pruned: 0 };
+  readonly stats = { windows: 0, skippedWindows: 0, candidates: 0, pruned: 0 };
 
   constructor(
     readonly index: InvertedIndex,
@@ -85,21 +93,21 @@ export class Searcher {
   ) {
     this.maxWindow = Math.max(16, Math.min(65536, options.maxWindow ?? MAX_WINDOW));
     this.window = new Float64Array(this.maxWindow);
-    this.marks = new Uint8Array(this.maxWindow);
-    this.touched = new Uint16Array(this.maxWindow);
     this.acc = new Float64Array(index.numDocs);
     this.heap = new TopK(1000, index.tieRank);
   }
 
   search(query: SparseVector | PreparedQuery, k: number, method: SearchMethod = 'maxscore'): SearchResult {
-    const prepared = 'suffixBound' in query ? query : prepareQuery(this.index, query);
+    const prepared = 'scaled' in query ? query : prepareQuery(this.index, query);
     if (this.heap.capacity !== k) this.heap = new TopK(k, this.index.tieRank);
     this.heap.reset();
     if (k > 0 && prepared.terms.length > 0) {
       if (method === 'exhaustive') this.exhaustive(prepared);
       else this.maxScore(prepared);
     }
-    return this.heap.drain();
+    const result = this.heap.drain();
+    for (let i = 0; i < result.scores.length; i++) result.scores[i]! /= prepared.scale;
+    return result;
   }
 
   /** Term-at-a-time over all postings into a full accumulator, then one pass to select the top k. */
@@ -108,147 +116,188 @@ export class Searcher {
     const acc = this.acc;
     for (let j = 0; j < q.terms.length; j++) {
       const t = q.terms[j]!;
-      const w = q.weights[j]!;
+      const w = q.scaled[j]!;
       const end = offsets[t + 1]!;
-      for (let p = offsets[t]!; p < end; p++) acc[postingDocs[p]!]! += w * impacts[p]!;
+      for (let p = offsets[t]!; p < end; p++) acc[postingDocs[p]!]! += w * impacts[p]! + ROUNDER - ROUNDER;
     }
     const heap = this.heap;
     const tie = this.index.tieRank;
-    let threshold = heap.threshold;
-    let thresholdDoc = -1;
+    let threshold = -Infinity;
     for (let d = 0; d < acc.length; d++) {
       const s = acc[d]!;
       if (s === 0) continue;
       acc[d] = 0;
-      // Cheap rejection before the heap's own comparison.
-      if (s < threshold || (s === threshold && thresholdDoc >= 0 && tie[d]! <= tie[thresholdDoc]!)) continue;
+      if (s < threshold || (s === threshold && tie[d]! <= tie[heap.docs[0]!]!)) continue;
       heap.offer(d, s);
-      if (heap.full) {
-        threshold = heap.scores[0]!;
-        thresholdDoc = heap.docs[0]!;
-      }
+      if (heap.full) threshold = heap.scores[0]!;
     }
   }
 
   /**
-   * MaxScore (Turtle & Flood, 1995) over windows of documents, as Lucene's MaxScoreBulkScorer does: terms
-   * [0, e) are essential and scored term-at-a-time into a window accumulator; the rest (whose bounds sum
-   * below the current k-th score) are only probed, in order, for documents the essential terms found,
-   * and a probe stops as soon as the partial score plus the remaining bounds cannot reach the k-th score.
+   * Block-max MaxScore (Turtle & Flood, 1995; windows as in Lucene's MaxScoreBulkScorer). Documents are
+   * taken in windows; in each, every term's bound is its query weight times the largest impact of the
+   * posting blocks it has there. Terms sorted by that bound split into essential ones and a non-essential
+   * tail whose bounds sum below the current k-th score: essential terms are scored term-at-a-time into a
+   * window accumulator, and the tail is probed only for the documents they found, stopping as soon as the
+   * partial score plus the remaining bounds falls below the k-th score. Windows whose bounds sum below it
+   * are skipped whole.
    */
   private maxScore(q: PreparedQuery): void {
-    const { offsets, postingDocs, impacts } = this.index;
+    const { offsets, postingDocs, impacts, blockMax, maxImpact } = this.index;
     const numDocs = this.index.numDocs;
     const n = q.terms.length;
     if (this.cursors.length < n) {
       this.cursors = new Uint32Array(n * 2);
       this.ends = new Uint32Array(n * 2);
+      this.windowEnds = new Uint32Array(n * 2);
+      this.order = new Int32Array(n * 2);
+      this.bounds = new Float64Array(n * 2);
+      this.suffix = new Float64Array(n * 2 + 1);
     }
-    const cursors = this.cursors;
-    const ends = this.ends;
+    const { cursors, ends, windowEnds, order, bounds, suffix } = this;
     for (let j = 0; j < n; j++) {
       cursors[j] = offsets[q.terms[j]!]!;
       ends[j] = offsets[q.terms[j]! + 1]!;
     }
-    const weights = q.weights;
-    const suffix = q.suffixBound;
+    const scaled = q.scaled;
     const heap = this.heap;
     const tie = this.index.tieRank;
     const acc = this.window;
-    const marks = this.marks;
-    const touched = this.touched;
+    const stats = this.stats;
     let threshold = -Infinity;
-    let essential = n;
     let size = Math.min(FIRST_WINDOW, this.maxWindow);
 
     let w0 = 0;
     while (w0 < numDocs) {
-      while (essential > 0 && suffix[essential - 1]! * BOUND_SLACK < threshold) essential--;
-      if (essential === 0) break;
-      // Jump to the window holding the next essential posting.
+      // Next document any term still has; windows start there.
       let next = numDocs;
-      for (let j = 0; j < essential; j++) if (cursors[j]! < ends[j]! && postingDocs[cursors[j]!]! < next) next = postingDocs[cursors[j]!]!;
+      for (let j = 0; j < n; j++) if (cursors[j]! < ends[j]! && postingDocs[cursors[j]!]! < next) next = postingDocs[cursors[j]!]!;
       if (next >= numDocs) break;
-      if (next >= w0 + size) w0 = next;
+      if (next > w0) w0 = next;
       const w1 = Math.min(w0 + size, numDocs);
       if (size < this.maxWindow) size = Math.min(size * 2, this.maxWindow);
+      stats.windows++;
 
-      let count = 0;
-      for (let j = 0; j < essential; j++) {
-        const w = weights[j]!;
+      // Window bounds (scaled, rounded up), after moving every cursor to its first posting ≥ w0.
+      let total = 0;
+      for (let j = 0; j < n; j++) {
         const end = ends[j]!;
         let p = cursors[j]!;
-        for (; p < end; p++) {
-          const d = postingDocs[p]!;
-          if (d >= w1) break;
-          const local = d - w0;
-          if (marks[local] === 0) {
-            marks[local] = 1;
-            touched[count++] = local;
-          }
-          acc[local]! += w * impacts[p]!;
+        if (p < end && postingDocs[p]! < w0) {
+          p = gallop(postingDocs, p, end, w0);
+          cursors[j] = p;
         }
-        cursors[j] = p;
+        // Walk the blocks holding postings < w1; then bisect the last one for the window's end.
+        let m = 0;
+        let last = p;
+        while (p < end && postingDocs[p]! < w1) {
+          const b = p >> BLOCK_SHIFT;
+          if (blockMax[b]! > m) m = blockMax[b]!;
+          last = p;
+          p = (b + 1) << BLOCK_SHIFT;
+        }
+        let lo = last;
+        let hi = p < end ? p : end;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (postingDocs[mid]! < w1) lo = mid + 1;
+          else hi = mid;
+        }
+        windowEnds[j] = lo;
+        const cap = maxImpact[q.terms[j]!]!;
+        const ub = Math.ceil(scaled[j]! * (m < cap ? m : cap));
+        bounds[j] = ub;
+        total += ub;
+        order[j] = j;
+      }
+      if (total < threshold) {
+        stats.skippedWindows++;
+        w0 = w1;
+        continue;
+      }
+      // Terms by window bound, descending (insertion sort: queries have tens of terms).
+      for (let i = 1; i < n; i++) {
+        const j = order[i]!;
+        const b = bounds[j]!;
+        let x = i - 1;
+        while (x >= 0 && bounds[order[x]!]! < b) {
+          order[x + 1] = order[x]!;
+          x--;
+        }
+        order[x + 1] = j;
+      }
+      suffix[n] = 0;
+      for (let i = n - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + bounds[order[i]!]!;
+      // Essential terms are order[0 .. essential); a document only in the others scores below threshold.
+      let essential = n;
+      while (essential > 0 && suffix[essential - 1]! < threshold) essential--;
+
+      for (let i = 0; i < essential; i++) {
+        const j = order[i]!;
+        const w = scaled[j]!;
+        const wend = windowEnds[j]!;
+        for (let p = cursors[j]!; p < wend; p++) acc[postingDocs[p]! - w0]! += w * impacts[p]! + ROUNDER - ROUNDER;
+        cursors[j] = wend;
       }
 
-      if (essential === n) {
-        for (let i = 0; i < count; i++) {
-          const local = touched[i]!;
-          const s = acc[local]!;
-          acc[local] = 0;
-          marks[local] = 0;
-          const d = w0 + local;
-          if (s < threshold || (s === threshold && tie[d]! <= tie[heap.docs[0]!]!)) continue;
-          heap.offer(d, s);
-          if (heap.full) threshold = heap.scores[0]!;
-        }
-      } else {
-        // Non-essential lists are probed in document order, so visit the candidates sorted.
-        const cand = touched.subarray(0, count);
-        cand.sort();
-        this.stats.candidates += count;
-        for (let i = 0; i < count; i++) {
-          const local = cand[i]!;
-          let s = acc[local]!;
-          acc[local] = 0;
-          marks[local] = 0;
-          const d = w0 + local;
-          let j = essential;
-          for (; j < n; j++) {
-            if ((s + suffix[j]!) * BOUND_SLACK < threshold) break;
+      // Contributions are positive, so the documents found are exactly the nonzero accumulator slots;
+      // walking them in order also lets the tail be probed with forward-only cursors.
+      const width = w1 - w0;
+      for (let local = 0; local < width; local++) {
+        let s = acc[local]!;
+        if (s === 0) continue;
+        acc[local] = 0;
+        const d = w0 + local;
+        if (essential < n) {
+          stats.candidates++;
+          let x = essential;
+          for (; x < n; x++) {
+            if (s + suffix[x]! < threshold) break;
+            const j = order[x]!;
             const end = ends[j]!;
             let p = cursors[j]!;
             if (p < end && postingDocs[p]! < d) {
-              // Gallop, then binary search, to the first posting ≥ d.
-              let step = 1;
-              while (p + step < end && postingDocs[p + step]! < d) {
-                p += step;
-                step <<= 1;
-              }
-              let lo = p + 1;
-              let hi = Math.min(p + step, end);
-              while (lo < hi) {
-                const mid = (lo + hi) >>> 1;
-                if (postingDocs[mid]! < d) lo = mid + 1;
-                else hi = mid;
-              }
-              p = lo;
+              p = gallop(postingDocs, p, end, d);
               cursors[j] = p;
             }
-            if (p < end && postingDocs[p] === d) s += weights[j]! * impacts[p]!;
+            if (p < end && postingDocs[p] === d) s += scaled[j]! * impacts[p]! + ROUNDER - ROUNDER;
           }
-          if (j < n) {
-            this.stats.pruned++;
+          if (x < n) {
+            stats.pruned++;
             continue;
           }
-          if (s < threshold || (s === threshold && tie[d]! <= tie[heap.docs[0]!]!)) continue;
-          heap.offer(d, s);
-          if (heap.full) threshold = heap.scores[0]!;
         }
+        if (s < threshold || (s === threshold && tie[d]! <= tie[heap.docs[0]!]!)) continue;
+        heap.offer(d, s);
+        if (heap.full) threshold = heap.scores[0]!;
       }
       w0 = w1;
     }
   }
+}
+
+/**
+ * First position in [p, end) whose document is ≥ target (postings ascending; docs[p] < target): a few
+ * linear steps (the usual case when most documents are candidates), then galloping and bisection.
+ */
+function gallop(docs: Uint32Array, p: number, end: number, target: number): number {
+  const linearEnd = p + 8 < end ? p + 8 : end;
+  for (p++; p < linearEnd; p++) if (docs[p]! >= target) return p;
+  if (p >= end) return end;
+  if (docs[p]! >= target) return p;
+  let step = 1;
+  while (p + step < end && docs[p + step]! < target) {
+    p += step;
+    step <<= 1;
+  }
+  let lo = p + 1;
+  let hi = Math.min(p + step, end);
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid]! < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Maps a search result to (external id, score) pairs. */
