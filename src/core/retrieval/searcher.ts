@@ -1,9 +1,16 @@
 import { BLOCK_SHIFT, type InvertedIndex } from './inverted-index.ts';
 import type { SparseVector } from './sparse-vector.ts';
-import { TopK } from './top-k.ts';
+import { TopK, kthLargest } from './top-k.ts';
 
-/** `maxscore`: dynamic pruning (exact); `exhaustive`: every posting of every query term is scored. */
-export type SearchMethod = 'maxscore' | 'exhaustive';
+/**
+ * `taat`: term-at-a-time over every posting of every query term (no pruning); `maxscore`: block-max
+ * MaxScore dynamic pruning. Both are exact and return identical results. On SPLADE-like vectors (tens of
+ * query terms, each with moderate weight) pruning finds little to skip and `taat` is faster (see
+ * `lsr bench search`), hence the default; this is the known difficulty of dynamic pruning with learned
+ * sparse expansions (Mackenzie et al., 2021).
+ */
+export type SearchMethod = 'taat' | 'maxscore';
+export const DEFAULT_SEARCH_METHOD: SearchMethod = 'taat';
 
 export interface SearchResult {
   /** Document numbers, best first. */
@@ -15,11 +22,12 @@ export interface SearchResult {
  * A query made ready for scoring: its terms that have postings, merged, ordered by upper bound
  * (query weight × the term's largest impact) descending.
  *
- * Scores are computed in fixed point: each contribution is `round(w_q · w_d · scale)` (ties to even) with scale a power of
- * two (2^32 unless the query's bounds need a smaller one), summed in float64, where every partial sum is an
- * integer below 2^53 and hence exact. Sums are then independent of the order of addition, so pruned and
- * exhaustive search compute bit-identical scores and rank identically, ties included; the score returned is
- * that sum divided by scale, within n · 2^-33 of the exact real-valued dot product of the float32 weights.
+ * Scores are computed in fixed point: each contribution is `round(w_q · w_d · scale)` (ties to even),
+ * scale a power of two (2^32 unless the query's bounds need a smaller one), summed in float64, where every
+ * partial sum is an integer below 2^53 and hence exact. Sums are then independent of the order of
+ * addition, so every method (and the forward scan of forward-scan.ts) computes bit-identical scores and
+ * ranks identically, ties included. The score returned is the sum divided by scale: within n · 2^-33 of
+ * the exact dot product of the float32 weights.
  */
 export interface PreparedQuery {
   terms: Uint32Array;
@@ -75,6 +83,7 @@ export function prepareQuery(index: InvertedIndex, query: SparseVector): Prepare
  */
 export class Searcher {
   private readonly acc: Float64Array;
+  private readonly work: Float64Array;
   private readonly maxWindow: number;
   private readonly window: Float64Array;
   private cursors = new Uint32Array(64);
@@ -94,16 +103,17 @@ export class Searcher {
     this.maxWindow = Math.max(16, Math.min(65536, options.maxWindow ?? MAX_WINDOW));
     this.window = new Float64Array(this.maxWindow);
     this.acc = new Float64Array(index.numDocs);
+    this.work = new Float64Array(index.numDocs);
     this.heap = new TopK(1000, index.tieRank);
   }
 
-  search(query: SparseVector | PreparedQuery, k: number, method: SearchMethod = 'maxscore'): SearchResult {
+  search(query: SparseVector | PreparedQuery, k: number, method: SearchMethod = DEFAULT_SEARCH_METHOD): SearchResult {
     const prepared = 'scaled' in query ? query : prepareQuery(this.index, query);
     if (this.heap.capacity !== k) this.heap = new TopK(k, this.index.tieRank);
     this.heap.reset();
     if (k > 0 && prepared.terms.length > 0) {
-      if (method === 'exhaustive') this.exhaustive(prepared);
-      else this.maxScore(prepared);
+      if (method === 'maxscore') this.maxScore(prepared);
+      else this.termAtATime(prepared);
     }
     const result = this.heap.drain();
     for (let i = 0; i < result.scores.length; i++) result.scores[i]! /= prepared.scale;
@@ -111,7 +121,7 @@ export class Searcher {
   }
 
   /** Term-at-a-time over all postings into a full accumulator, then one pass to select the top k. */
-  private exhaustive(q: PreparedQuery): void {
+  private termAtATime(q: PreparedQuery): void {
     const { offsets, postingDocs, impacts } = this.index;
     const acc = this.acc;
     for (let j = 0; j < q.terms.length; j++) {
@@ -120,14 +130,24 @@ export class Searcher {
       const end = offsets[t + 1]!;
       for (let p = offsets[t]!; p < end; p++) acc[postingDocs[p]!]! += w * impacts[p]! + ROUNDER - ROUNDER;
     }
+    // For large k, the k-th largest score first (quickselect over the nonzero scores), so only documents
+    // that reach it go through the heap: about k insertions instead of a stream of replacements.
+    const numDocs = acc.length;
     const heap = this.heap;
     const tie = this.index.tieRank;
+    const work = this.work;
+    let cut = 0;
+    if (heap.capacity >= 64) {
+      let n = 0;
+      for (let d = 0; d < numDocs; d++) if (acc[d] !== 0) work[n++] = acc[d]!;
+      if (n > heap.capacity) cut = kthLargest(work, n, heap.capacity);
+    }
     let threshold = -Infinity;
-    for (let d = 0; d < acc.length; d++) {
+    for (let d = 0; d < numDocs; d++) {
       const s = acc[d]!;
       if (s === 0) continue;
       acc[d] = 0;
-      if (s < threshold || (s === threshold && tie[d]! <= tie[heap.docs[0]!]!)) continue;
+      if (s < cut || s < threshold || (s === threshold && tie[d]! <= tie[heap.docs[0]!]!)) continue;
       heap.offer(d, s);
       if (heap.full) threshold = heap.scores[0]!;
     }
@@ -160,8 +180,6 @@ export class Searcher {
       ends[j] = offsets[q.terms[j]! + 1]!;
     }
     const scaled = q.scaled;
-    const heap = this.heap;
-    const tie = this.index.tieRank;
     const acc = this.window;
     const stats = this.stats;
     let threshold = -Infinity;
@@ -242,37 +260,54 @@ export class Searcher {
 
       // Contributions are positive, so the documents found are exactly the nonzero accumulator slots;
       // walking them in order also lets the tail be probed with forward-only cursors.
-      const width = w1 - w0;
-      for (let local = 0; local < width; local++) {
-        let s = acc[local]!;
-        if (s === 0) continue;
-        acc[local] = 0;
-        const d = w0 + local;
-        if (essential < n) {
-          stats.candidates++;
-          let x = essential;
-          for (; x < n; x++) {
-            if (s + suffix[x]! < threshold) break;
-            const j = order[x]!;
-            const end = ends[j]!;
-            let p = cursors[j]!;
-            if (p < end && postingDocs[p]! < d) {
-              p = gallop(postingDocs, p, end, d);
-              cursors[j] = p;
-            }
-            if (p < end && postingDocs[p] === d) s += scaled[j]! * impacts[p]! + ROUNDER - ROUNDER;
-          }
-          if (x < n) {
-            stats.pruned++;
-            continue;
-          }
-        }
-        if (s < threshold || (s === threshold && tie[d]! <= tie[heap.docs[0]!]!)) continue;
-        heap.offer(d, s);
-        if (heap.full) threshold = heap.scores[0]!;
-      }
+      threshold = this.collectWindow(q, w0, w1, essential, threshold);
       w0 = w1;
     }
+  }
+
+  /** Scores the window's candidates (probing the non-essential tail) into the heap; returns the new threshold. */
+  private collectWindow(q: PreparedQuery, w0: number, w1: number, essential: number, threshold: number): number {
+    const { postingDocs, impacts } = this.index;
+    const { cursors, ends, order, suffix } = this;
+    const scaled = q.scaled;
+    const n = q.terms.length;
+    const acc = this.window;
+    const heap = this.heap;
+    const tie = this.index.tieRank;
+    const width = w1 - w0;
+    let candidates = 0;
+    let pruned = 0;
+    for (let local = 0; local < width; local++) {
+      let s = acc[local]!;
+      if (s === 0) continue;
+      acc[local] = 0;
+      const d = w0 + local;
+      if (essential < n) {
+        candidates++;
+        let x = essential;
+        for (; x < n; x++) {
+          if (s + suffix[x]! < threshold) break;
+          const j = order[x]!;
+          const end = ends[j]!;
+          let p = cursors[j]!;
+          if (p < end && postingDocs[p]! < d) {
+            p = gallop(postingDocs, p, end, d);
+            cursors[j] = p;
+          }
+          if (p < end && postingDocs[p] === d) s += scaled[j]! * impacts[p]! + ROUNDER - ROUNDER;
+        }
+        if (x < n) {
+          pruned++;
+          continue;
+        }
+      }
+      if (s < threshold || (s === threshold && tie[d]! <= tie[heap.docs[0]!]!)) continue;
+      heap.offer(d, s);
+      if (heap.full) threshold = heap.scores[0]!;
+    }
+    this.stats.candidates += candidates;
+    this.stats.pruned += pruned;
+    return threshold;
   }
 }
 
