@@ -74,7 +74,7 @@ describe('inverted index search', () => {
   it('gives bit-identical results from term-at-a-time, MaxScore and the forward scan on float weights', () => {
     const rng = new SeededRandom(11);
     const splade = (): number => Math.fround(0.05 + 2.5 * rng.next() ** 3);
-    const docs = randomVectors(rng, 5000, [60, 150], 30522, splade);
+    const docs = randomVectors(rng, 3000, [60, 150], 30522, splade);
     const ids = docs.map((_, i) => idFor(i));
     const queries = randomVectors(rng, 30, [15, 35], 30522, splade);
     const index = build(docs, ids);
