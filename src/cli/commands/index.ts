@@ -1,8 +1,11 @@
 import type { Command } from '../command.ts';
 import { backendCommand } from './backend.ts';
 import { benchEncodeCommand } from './bench-encode.ts';
+import { benchSearchCommand } from './bench-search.ts';
+import { bm25Command } from './bm25.ts';
 import { encodeCommand } from './encode.ts';
 import { headStatsCommand } from './head-stats.ts';
+import { metricsCommand } from './metrics.ts';
 import { runsCancelCommand } from './runs-cancel.ts';
 import { runsListCommand } from './runs-list.ts';
 import { runsResumeCommand } from './runs-resume.ts';
@@ -22,8 +25,11 @@ export const COMMANDS: readonly Command[] = [
   runsShowCommand,
   runsResumeCommand,
   runsCancelCommand,
+  metricsCommand,
+  bm25Command,
   webCommand,
   serveCommand,
   benchEncodeCommand,
+  benchSearchCommand,
   backendCommand,
 ];
