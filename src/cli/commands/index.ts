@@ -3,6 +3,8 @@ import { backendCommand } from './backend.ts';
 import { benchEncodeCommand } from './bench-encode.ts';
 import { benchSearchCommand } from './bench-search.ts';
 import { bm25Command } from './bm25.ts';
+import { dataImportCommand } from './data-import.ts';
+import { dataListCommand } from './data-list.ts';
 import { encodeCommand } from './encode.ts';
 import { headStatsCommand } from './head-stats.ts';
 import { metricsCommand } from './metrics.ts';
@@ -26,6 +28,8 @@ export const COMMANDS: readonly Command[] = [
   runsResumeCommand,
   runsCancelCommand,
   metricsCommand,
+  dataImportCommand,
+  dataListCommand,
   bm25Command,
   webCommand,
   serveCommand,
