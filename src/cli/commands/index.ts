@@ -6,6 +6,7 @@ import { bm25Command } from './bm25.ts';
 import { dataImportCommand } from './data-import.ts';
 import { dataListCommand } from './data-list.ts';
 import { encodeCommand } from './encode.ts';
+import { evalCommand } from './eval.ts';
 import { headStatsCommand } from './head-stats.ts';
 import { metricsCommand } from './metrics.ts';
 import { runsCancelCommand } from './runs-cancel.ts';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   runsShowCommand,
   runsResumeCommand,
   runsCancelCommand,
+  evalCommand,
   metricsCommand,
   dataImportCommand,
   dataListCommand,
