@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CancelledError, InputError } from '../errors.ts';
 import type { MaskedLmModel } from '../models/types.ts';
+import { activeBackend } from '../tensor/backend.ts';
 import { AdamW } from '../train/adamw.ts';
 import { linearWarmupDecay } from '../train/lr-schedule.ts';
 import { deriveSeed, Rng } from '../train/rng.ts';
@@ -124,6 +125,8 @@ export interface PretrainSummary {
   heldout_masked_tokens: number | null;
   evaluations: EvalRecord[];
   resumed_from: number | null;
+  /** The tensor backend the steps ran on. */
+  backend: string;
 }
 
 export const SUMMARY_FILE = 'pretrain-summary.json';
@@ -402,6 +405,7 @@ export async function pretrainMlm(
       heldout_masked_tokens: finalEval?.maskedTokens ?? null,
       evaluations,
       resumed_from: resumedFrom,
+      backend: activeBackend()?.name ?? 'unknown',
     };
     fs.writeFileSync(path.join(opts.outDir, SUMMARY_FILE), JSON.stringify(summary, null, 2) + '\n');
     return summary;
