@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
-import vue from '@vitejs/plugin-vue';
+import { rendererConfig } from './vite.web.config.ts';
 
 // Main and preload are thin glue; the renderer is the same bundle web mode serves (out/renderer).
 export default defineConfig({
@@ -17,8 +17,7 @@ export default defineConfig({
     },
   },
   renderer: {
-    root: resolve(__dirname, 'src/renderer'),
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
-    plugins: [vue()],
+    ...rendererConfig,
+    build: { ...rendererConfig.build, rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
   },
 });

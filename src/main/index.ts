@@ -2,16 +2,16 @@ import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import { parseWireMessage, type CallOutcome } from '../shared/wire.ts';
 
 // Thin glue: a hardened window, and one IPC channel relayed to the API served by a plain Node child
 // (`lsr serve --stdio`), so the Electron process never loads native modules built for another ABI.
 
-type Reply = { id: number; ok: boolean; result?: unknown; error?: { code: string; message: string } };
-type EventMsg = { event: string; payload: unknown };
 
 let backend: ChildProcessWithoutNullStreams | undefined;
 let nextId = 1;
-const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+// Calls resolve with the reply's outcome (never reject), so the renderer sees the error code.
+const waiting = new Map<number, (outcome: CallOutcome) => void>();
 
 function startBackend(): ChildProcessWithoutNullStreams {
   const node = process.env.LSR_NODE ?? 'node';
@@ -19,19 +19,19 @@ function startBackend(): ChildProcessWithoutNullStreams {
   const child = spawn(node, [cli, 'serve', '--stdio', '--home', app.getPath('userData')], { stdio: 'pipe' });
   child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
   readline.createInterface({ input: child.stdout }).on('line', (line) => {
-    const msg = JSON.parse(line) as Reply | EventMsg;
+    const msg = parseWireMessage(line);
+    if (msg === null) return;
     if ('event' in msg) {
       for (const w of BrowserWindow.getAllWindows()) w.webContents.send('lsr:event', msg.event, msg.payload);
       return;
     }
-    const entry = waiting.get(msg.id);
-    if (!entry) return;
+    const resolve = waiting.get(msg.id);
+    if (!resolve) return;
     waiting.delete(msg.id);
-    if (msg.ok) entry.resolve(msg.result);
-    else entry.reject(new Error(msg.error?.message ?? 'backend error'));
+    resolve(msg.ok ? { ok: true, result: msg.result } : { ok: false, error: msg.error });
   });
   child.on('exit', () => {
-    for (const entry of waiting.values()) entry.reject(new Error('the backend process exited'));
+    for (const resolve of waiting.values()) resolve({ ok: false, error: { code: 'unavailable', message: 'the backend process exited' } });
     waiting.clear();
     // Restart it, as long as the app is running: a crash must not leave the window dead.
     if (!quitting) backend = startBackend();
@@ -70,10 +70,10 @@ app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   backend = startBackend();
   ipcMain.handle('lsr:call', (_event, method: unknown, params: unknown) => {
-    if (typeof method !== 'string') throw new Error('method must be a string');
+    if (typeof method !== 'string') return { ok: false, error: { code: 'bad_request', message: 'method must be a string' } };
     const id = nextId++;
-    return new Promise((resolve, reject) => {
-      waiting.set(id, { resolve, reject });
+    return new Promise<CallOutcome>((resolve) => {
+      waiting.set(id, resolve);
       backend?.stdin.write(JSON.stringify({ id, method, params }) + '\n');
     });
   });

@@ -1,9 +1,9 @@
-import type { Transport } from '../shared/contract.ts';
+import type { ElectronBridge } from '../shared/wire.ts';
 
 declare global {
   interface Window {
     /** Present only inside the Electron app (see src/preload/index.ts). */
-    lsr?: Transport;
+    lsr?: ElectronBridge;
   }
 }
 export {};

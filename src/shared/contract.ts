@@ -31,8 +31,12 @@ export interface Transport {
   on<E extends EventName>(event: E, fn: (payload: ApiEvents[E]) => void): () => void;
 }
 
-/** Errors cross the boundary as plain data. */
+/**
+ * Errors cross the boundary as plain data. `unavailable` comes from a transport, never a handler: the call
+ * could not reach the Node side, or the connection closed before the answer came.
+ */
+export type ApiErrorCode = 'bad_request' | 'not_found' | 'conflict' | 'internal' | 'cancelled' | 'unavailable';
 export interface ApiErrorData {
-  code: 'bad_request' | 'not_found' | 'conflict' | 'internal' | 'cancelled';
+  code: ApiErrorCode;
   message: string;
 }

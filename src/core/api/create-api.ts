@@ -11,6 +11,12 @@ export interface ApiDeps {
 
 export type Handlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> | Result<M> };
 
+/** Pushes an event to every connected renderer. */
+export type Emit = ApiDeps['emit'];
+
+/** What a server needs to build its handlers once it knows how to push events (tests wrap createApi). */
+export type ApiFactory = (emit: Emit) => Handlers;
+
 /** The Node side of the contract: one handler per method. IPC and WebSocket both dispatch into this. */
 export function createApi(deps: ApiDeps): Handlers {
   return {

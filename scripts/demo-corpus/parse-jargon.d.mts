@@ -1,0 +1,2 @@
+export function cleanJargonParagraph(text: string): string;
+export function parseJargon(text: string): string[];
