@@ -26,7 +26,7 @@ function optionsFrom(ctx: CommandContext): PretrainOptions {
     outDir: a.required('out'),
     steps: a.number('steps', { integer: true, min: 1 }) ?? 1000,
     batchSize: a.number('batch-size', { integer: true, min: 1 }) ?? 16,
-    maxLength: a.number('max-length', { integer: true, min: 8 }) ?? 128,
+    maxLength: a.number('max-length', { integer: true, min: 8 }),
     lr: a.number('lr', { min: 0 }) ?? 5e-4,
     warmupSteps: a.number('warmup-steps', { integer: true, min: 0 }),
     weightDecay: a.number('weight-decay', { min: 0 }) ?? 0.01,
@@ -79,7 +79,7 @@ export const pretrainMlmCommand: Command = {
   summary: 'masked-language-model pretraining (or domain adaptation) of a BERT / ModernBERT backbone on a text file',
   usage:
     'pretrain-mlm --config FILE --tokenizer DIR --corpus FILE [--heldout FILE] --out DIR [--steps 1000] [--batch-size 16] ' +
-    '[--max-length 128] [--lr 5e-4] [--warmup-steps N] [--weight-decay 0.01] [--max-grad-norm 1] [--mask-prob P] [--seed 42] ' +
+    '[--max-length min(128, max_position_embeddings)] [--lr 5e-4] [--warmup-steps N] [--weight-decay 0.01] [--max-grad-norm 1] [--mask-prob P] [--seed 42] ' +
     '[--packing concat|line] [--checkpoint-every 500] [--eval-every 200] [--keep-checkpoints 2] [--resume] [--json]',
   booleanFlags: ['resume'],
   async run(ctx) {

@@ -61,7 +61,7 @@ export function alignConfigWithTokenizer(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...structuredClone(config), architectures: [arch.name] };
   if (out.vocab_size !== tokenizer.vocabSize) {
-    warn(`${configFile}: vocab_size ${JSON.stringify(out.vocab_size)} differs from the tokenizer's ${tokenizer.vocabSize}; using ${tokenizer.vocabSize}`);
+    if (out.vocab_size !== undefined) warn(`${configFile}: vocab_size ${JSON.stringify(out.vocab_size)} differs from the tokenizer's ${tokenizer.vocabSize}; using ${tokenizer.vocabSize}`);
     out.vocab_size = tokenizer.vocabSize;
   }
   if (out.pad_token_id !== tokenizer.padId) {

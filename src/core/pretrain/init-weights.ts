@@ -1,4 +1,5 @@
 import { InputError } from '../errors.ts';
+import { parseBertConfig } from '../models/bert/config.ts';
 import { parseModernBertConfig } from '../models/modernbert/config.ts';
 import { DECODER_WEIGHT, paramSpecs } from '../models/modernbert/params.ts';
 import type { RawTensor, WeightMap } from '../models/types.ts';
@@ -78,12 +79,6 @@ export function initModernBertWeights(config: Record<string, unknown>, file: str
   return weights;
 }
 
-function intField(config: Record<string, unknown>, key: string, fallback: number, file: string, min = 1): number {
-  const v = numberField(config, key, fallback, file);
-  if (!Number.isInteger(v) || v < min) throw new InputError(`expected an integer ≥ ${min}, got ${v}`, { file, field: key });
-  return v;
-}
-
 /**
  * BertPreTrainedModel._init_weights: every Linear and Embedding weight N(0, initializer_range²) (plain,
  * not truncated), the padding row of the word embeddings zeroed, biases 0, LayerNorm weight 1 and bias 0,
@@ -91,14 +86,9 @@ function intField(config: Record<string, unknown>, key: string, fallback: number
  */
 export function initBertWeights(config: Record<string, unknown>, file: string, rng: Rng): WeightMap {
   const std = initializerRange(config, file);
-  const vocab = intField(config, 'vocab_size', 30522, file);
-  const h = intField(config, 'hidden_size', 768, file);
-  const layers = intField(config, 'num_hidden_layers', 12, file, 0);
-  const inter = intField(config, 'intermediate_size', 3072, file);
-  const positions = intField(config, 'max_position_embeddings', 512, file);
-  const types = intField(config, 'type_vocab_size', 2, file);
-  const pad = intField(config, 'pad_token_id', 0, file, 0);
-  const tied = config.tie_word_embeddings !== false;
+  const c = parseBertConfig(config, file);
+  const [vocab, h, layers, inter] = [c.vocabSize, c.hiddenSize, c.numHiddenLayers, c.intermediateSize];
+  const pad = c.padTokenId;
   const weights: WeightMap = new Map();
   const dense = (prefix: string, outDim: number, inDim: number): void => {
     weights.set(`${prefix}.weight`, normal([outDim, inDim], std, rng));
@@ -111,8 +101,8 @@ export function initBertWeights(config: Record<string, unknown>, file: string, r
   const words = normal([vocab, h], std, rng);
   if (pad < vocab) words.data.fill(0, pad * h, (pad + 1) * h);
   weights.set('bert.embeddings.word_embeddings.weight', words);
-  weights.set('bert.embeddings.position_embeddings.weight', normal([positions, h], std, rng));
-  weights.set('bert.embeddings.token_type_embeddings.weight', normal([types, h], std, rng));
+  weights.set('bert.embeddings.position_embeddings.weight', normal([c.maxPositionEmbeddings, h], std, rng));
+  weights.set('bert.embeddings.token_type_embeddings.weight', normal([c.typeVocabSize, h], std, rng));
   norm('bert.embeddings.LayerNorm');
   for (let i = 0; i < layers; i++) {
     const l = `bert.encoder.layer.${i}`;
@@ -128,6 +118,6 @@ export function initBertWeights(config: Record<string, unknown>, file: string, r
   dense('cls.predictions.transform.dense', h, h);
   norm('cls.predictions.transform.LayerNorm');
   weights.set('cls.predictions.bias', constant([vocab], 0));
-  if (!tied) weights.set('cls.predictions.decoder.weight', normal([vocab, h], std, rng));
+  if (!c.tieWordEmbeddings) weights.set('cls.predictions.decoder.weight', normal([vocab, h], std, rng));
   return weights;
 }

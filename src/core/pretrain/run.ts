@@ -33,8 +33,8 @@ export interface PretrainOptions {
   outDir: string;
   steps: number;
   batchSize: number;
-  /** Tokens per sequence, special tokens included. */
-  maxLength: number;
+  /** Tokens per sequence, special tokens included; default min(128, max_position_embeddings). */
+  maxLength?: number;
   /** Peak learning rate. */
   lr: number;
   /** Linear warm-up steps; default 6% of `steps`. */
@@ -130,6 +130,7 @@ export interface PretrainSummary {
 }
 
 export const SUMMARY_FILE = 'pretrain-summary.json';
+const DEFAULT_MAX_LENGTH = 128;
 
 function readConfigFile(file: string): Record<string, unknown> {
   let text: string;
@@ -154,7 +155,7 @@ function checkOptions(o: PretrainOptions): void {
   };
   int(o.steps, '--steps', 1);
   int(o.batchSize, '--batch-size', 1);
-  int(o.maxLength, '--max-length', 8);
+  if (o.maxLength !== undefined) int(o.maxLength, '--max-length', 8);
   int(o.checkpointEvery, '--checkpoint-every', 0);
   int(o.evalEvery, '--eval-every', 0);
   int(o.keepCheckpoints, '--keep-checkpoints', 0);
@@ -169,11 +170,18 @@ function checkOptions(o: PretrainOptions): void {
 }
 
 /** Options that decide the trajectory; a resumed run must use the same ones (`steps` may change, with a warning). */
-function trajectoryOptions(o: PretrainOptions, arch: string, maskProb: number, warmup: number, corpus: SequenceSet): Record<string, unknown> {
+function trajectoryOptions(
+  o: PretrainOptions,
+  arch: string,
+  maxLength: number,
+  maskProb: number,
+  warmup: number,
+  corpus: SequenceSet,
+): Record<string, unknown> {
   return {
     architecture: arch,
     batchSize: o.batchSize,
-    maxLength: o.maxLength,
+    maxLength,
     maskProb,
     packing: o.packing,
     seed: o.seed,
@@ -227,6 +235,9 @@ export async function pretrainMlm(
 ): Promise<PretrainSummary> {
   const wallStart = performance.now();
   checkOptions(opts);
+  for (const [file, field] of [[opts.corpusFile, '--corpus'], [opts.heldoutFile, '--heldout'], [opts.tokenizerDir, '--tokenizer']] as const) {
+    if (file !== undefined && !fs.existsSync(file)) throw new InputError('not found', { file, field });
+  }
   const warn = (message: string): void => onEvent({ type: 'warning', message });
   const given = readConfigFile(opts.configFile);
   const arch = pretrainArchitecture(given, opts.configFile);
@@ -234,8 +245,9 @@ export async function pretrainMlm(
   const special = readSpecialTokens(opts.tokenizerDir);
   const config = alignConfigWithTokenizer(given, arch, tokenizer, opts.configFile, warn);
   const maxPositions = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : arch.name === 'BertForMaskedLM' ? 512 : 8192;
-  if (opts.maxLength > maxPositions) {
-    throw new InputError(`${opts.maxLength} exceeds max_position_embeddings ${maxPositions} of ${opts.configFile}`, { field: '--max-length' });
+  const maxLength = opts.maxLength ?? Math.min(DEFAULT_MAX_LENGTH, maxPositions);
+  if (maxLength > maxPositions) {
+    throw new InputError(`${maxLength} exceeds max_position_embeddings ${maxPositions} of ${opts.configFile}`, { field: '--max-length' });
   }
   const existing = listCheckpoints(opts.outDir);
   if (opts.resume && existing.length === 0) throw new InputError('no checkpoint to resume from', { file: opts.outDir, field: '--resume' });
@@ -245,7 +257,7 @@ export async function pretrainMlm(
 
   const maskProb = opts.maskProb ?? arch.defaultMaskProb;
   const warmup = opts.warmupSteps ?? Math.round(0.06 * opts.steps);
-  const corpusOpts = { maxLength: opts.maxLength, packing: opts.packing, signal };
+  const corpusOpts = { maxLength, packing: opts.packing, signal };
   const corpus = await buildSequences(opts.corpusFile, tokenizer, {
     ...corpusOpts,
     onProgress: (linesDone, lines) => onEvent({ type: 'prepare', what: 'corpus', linesDone, lines }),
@@ -260,7 +272,7 @@ export async function pretrainMlm(
     heldout = prepareHeldout(set, opts.batchSize, tokenizer.padId, masker, opts.seed);
   }
 
-  const trajectory = trajectoryOptions(opts, arch.name, maskProb, warmup, corpus);
+  const trajectory = trajectoryOptions(opts, arch.name, maxLength, maskProb, warmup, corpus);
   const optimizer = new AdamW({ weightDecay: opts.weightDecay });
   let model: MaskedLmModel;
   let maskingRng: Rng;
@@ -380,7 +392,7 @@ export async function pretrainMlm(
       out: path.resolve(opts.outDir),
       steps: opts.steps,
       batch_size: opts.batchSize,
-      max_length: opts.maxLength,
+      max_length: maxLength,
       mask_prob: maskProb,
       packing: opts.packing,
       seed: opts.seed,
