@@ -2,6 +2,7 @@ import type { Command, CommandContext } from '../command.ts';
 import { InputError } from '../../core/errors.ts';
 import { pretrainMlm, type PretrainEvent, type PretrainOptions } from '../../core/pretrain/run.ts';
 import type { Packing } from '../../core/pretrain/corpus.ts';
+import { resolveModelFolder } from '../../core/models/resolve.ts';
 import { selectBackend } from '../../core/tensor/backend.ts';
 import { loadTokenizer } from '../../core/tokenize/load-tokenizer.ts';
 
@@ -14,13 +15,17 @@ function formatSeconds(s: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
 }
 
-function optionsFrom(ctx: CommandContext): PretrainOptions {
+async function optionsFrom(ctx: CommandContext): Promise<PretrainOptions> {
   const a = ctx.args;
+  const init = a.string('init');
+  const initFrom =
+    init === undefined ? undefined : await resolveModelFolder(init, { home: ctx.home, onProgress: ctx.progress, signal: ctx.signal }, '--init');
   const packing = a.string('packing') ?? 'concat';
   if (packing !== 'concat' && packing !== 'line') throw new InputError(`expected concat or line, got "${packing}"`, { field: '--packing' });
   return {
-    configFile: a.required('config'),
-    tokenizerDir: a.required('tokenizer'),
+    configFile: initFrom === undefined ? a.required('config') : a.string('config'),
+    initFrom,
+    tokenizerDir: initFrom === undefined ? a.required('tokenizer') : a.string('tokenizer'),
     corpusFile: a.required('corpus'),
     heldoutFile: a.string('heldout'),
     outDir: a.required('out'),
@@ -78,14 +83,14 @@ export const pretrainMlmCommand: Command = {
   name: 'pretrain-mlm',
   summary: 'masked-language-model pretraining (or domain adaptation) of a BERT / ModernBERT backbone on a text file',
   usage:
-    'pretrain-mlm --config FILE --tokenizer DIR --corpus FILE [--heldout FILE] --out DIR [--steps 1000] [--batch-size 16] ' +
+    'pretrain-mlm (--config FILE --tokenizer DIR | --init MODEL [--tokenizer DIR]) --corpus FILE [--heldout FILE] --out DIR [--steps 1000] [--batch-size 16] ' +
     '[--max-length min(128, max_position_embeddings)] [--lr 5e-4] [--warmup-steps N] [--weight-decay 0.01] [--max-grad-norm 1] [--mask-prob P] [--seed 42] ' +
     '[--packing concat|line] [--checkpoint-every 500] [--eval-every 200] [--keep-checkpoints 2] [--resume] [--json]',
   booleanFlags: ['resume'],
   async run(ctx) {
     const { io } = ctx;
     const json = ctx.args.flag('json');
-    const opts = optionsFrom(ctx);
+    const opts = await optionsFrom(ctx);
     const backend = await selectBackend(undefined, (line) => io.stderr.write(line + '\n'));
     if (!json) io.stderr.write(`backend: ${backend.name}\n`);
     const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;

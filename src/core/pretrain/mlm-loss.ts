@@ -26,18 +26,39 @@ export function maskedPositionLogits(model: MaskedLmModel, batch: MaskedBatch, t
   });
 }
 
-/** Mean over rows of −log softmax(logits)[row, label]: logits [M, V], labels M ids. */
+/**
+ * Mean over rows of −log softmax(logits)[row, label]: logits [M, V], labels M ids. Forward
+ * logsumexp(row) − logits[row, label]; the gradient is written out, (softmax − onehot(label)) / M, which
+ * takes one exp over [M, V] where autograd through logSoftmax takes two plus extra reductions.
+ */
 export function crossEntropyAtLabels(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
-  return tf.tidy(() => {
-    const [m, v] = logits.shape;
-    if (labels.length !== m) throw new Error(`${labels.length} labels for ${m} logit rows`);
-    const flatIndex = new Int32Array(m);
-    for (let i = 0; i < m; i++) flatIndex[i] = i * v + labels[i]!;
-    const logp = tf.reshape(tf.logSoftmax(logits), [m * v, 1]) as tf.Tensor2D;
-    // gatherRows, not tf.gather: its gradient is a scatter (the wasm backend lacks UnsortedSegmentSum).
-    const picked = gatherRows(logp, tf.tensor1d(flatIndex, 'int32'));
-    return tf.neg(tf.mean(picked)) as tf.Scalar;
+  const [m, v] = logits.shape;
+  if (labels.length !== m) throw new Error(`${labels.length} labels for ${m} logit rows`);
+  const flatIndex = new Int32Array(m);
+  const rowLabel = new Int32Array(2 * m);
+  for (let i = 0; i < m; i++) {
+    flatIndex[i] = i * v + labels[i]!;
+    rowLabel[2 * i] = i;
+    rowLabel[2 * i + 1] = labels[i]!;
+  }
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const lse = tf.logSumExp(x, 1, true);
+    const picked = tf.gather(tf.reshape(x, [m * v]), tf.tensor1d(flatIndex, 'int32'));
+    save([x, lse]);
+    return {
+      value: tf.mean(tf.sub(tf.reshape(lse, [m]), picked)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [sx, slse] = saved as [tf.Tensor2D, tf.Tensor2D];
+          const softmax = tf.exp(tf.sub(sx, slse));
+          // Not tf.oneHot: with a float32 dtype the wasm backend returns zeros (tfjs 4.22).
+          const onehot = tf.scatterND(tf.tensor2d(rowLabel, [m, 2], 'int32'), tf.ones([m]), [m, v]);
+          return tf.mul(tf.sub(softmax, onehot), tf.div(dy, m));
+        }),
+    };
   });
+  return op(logits) as tf.Scalar;
 }
 
 /** How many rows of `logits` have their maximum at the label (ties resolved to the first index, as argmax). */

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CancelledError, InputError } from '../errors.ts';
+import { CONFIG_FILE } from '../models/config.ts';
+import { readCheckpointWeights } from '../models/load.ts';
 import type { MaskedLmModel } from '../models/types.ts';
 import { activeBackend } from '../tensor/backend.ts';
 import { AdamW } from '../train/adamw.ts';
@@ -24,10 +26,15 @@ import { mlmTrainStep } from './mlm-step.ts';
 import { readSpecialTokens } from './special-tokens.ts';
 
 export interface PretrainOptions {
-  /** A Hugging Face config.json (BertForMaskedLM or ModernBertForMaskedLM). */
-  configFile: string;
-  /** A folder with tokenizer.json and/or vocab.txt (plus tokenizer_config.json, special_tokens_map.json). */
-  tokenizerDir: string;
+  /**
+   * A Hugging Face config.json (BertForMaskedLM or ModernBertForMaskedLM): the model starts from fresh
+   * weights. Exactly one of `configFile` and `initFrom`.
+   */
+  configFile?: string;
+  /** A Hugging Face model folder whose weights the model starts from (continued pretraining, domain adaptation). */
+  initFrom?: string;
+  /** A folder with tokenizer.json and/or vocab.txt (plus tokenizer_config.json, special_tokens_map.json); default `initFrom`. */
+  tokenizerDir?: string;
   corpusFile: string;
   heldoutFile?: string;
   outDir: string;
@@ -180,6 +187,7 @@ function trajectoryOptions(
 ): Record<string, unknown> {
   return {
     architecture: arch,
+    init: o.initFrom ?? null,
     batchSize: o.batchSize,
     maxLength,
     maskProb,
@@ -197,6 +205,7 @@ function trajectoryOptions(
 
 const OPTION_FIELDS: Record<string, string> = {
   architecture: '--config',
+  init: '--init',
   batchSize: '--batch-size',
   maxLength: '--max-length',
   maskProb: '--mask-prob',
@@ -235,19 +244,37 @@ export async function pretrainMlm(
 ): Promise<PretrainSummary> {
   const wallStart = performance.now();
   checkOptions(opts);
-  for (const [file, field] of [[opts.corpusFile, '--corpus'], [opts.heldoutFile, '--heldout'], [opts.tokenizerDir, '--tokenizer']] as const) {
+  if ((opts.configFile === undefined) === (opts.initFrom === undefined)) {
+    throw new InputError('give either a config (fresh weights) or a model to start from, not both', { field: '--config' });
+  }
+  const tokenizerDir = opts.tokenizerDir ?? opts.initFrom;
+  if (tokenizerDir === undefined) throw new InputError('is required with --config', { field: '--tokenizer' });
+  for (const [file, field] of [
+    [opts.corpusFile, '--corpus'],
+    [opts.heldoutFile, '--heldout'],
+    [tokenizerDir, '--tokenizer'],
+    [opts.configFile, '--config'],
+    [opts.initFrom, '--init'],
+  ] as const) {
     if (file !== undefined && !fs.existsSync(file)) throw new InputError('not found', { file, field });
   }
   const warn = (message: string): void => onEvent({ type: 'warning', message });
-  const given = readConfigFile(opts.configFile);
-  const arch = pretrainArchitecture(given, opts.configFile);
-  const tokenizer = await deps.loadTokenizer(opts.tokenizerDir, given);
-  const special = readSpecialTokens(opts.tokenizerDir);
-  const config = alignConfigWithTokenizer(given, arch, tokenizer, opts.configFile, warn);
+  const configFile = opts.configFile ?? path.join(opts.initFrom!, CONFIG_FILE);
+  const given = readConfigFile(configFile);
+  const arch = pretrainArchitecture(given, configFile);
+  const tokenizer = await deps.loadTokenizer(tokenizerDir, given);
+  const special = readSpecialTokens(tokenizerDir);
+  if (opts.initFrom !== undefined && given.vocab_size !== tokenizer.vocabSize) {
+    throw new InputError(`the model's vocab_size ${JSON.stringify(given.vocab_size)} differs from the tokenizer's ${tokenizer.vocabSize}`, {
+      file: configFile,
+      field: 'vocab_size',
+    });
+  }
+  const config = alignConfigWithTokenizer(given, arch, tokenizer, configFile, warn);
   const maxPositions = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : arch.name === 'BertForMaskedLM' ? 512 : 8192;
   const maxLength = opts.maxLength ?? Math.min(DEFAULT_MAX_LENGTH, maxPositions);
   if (maxLength > maxPositions) {
-    throw new InputError(`${maxLength} exceeds max_position_embeddings ${maxPositions} of ${opts.configFile}`, { field: '--max-length' });
+    throw new InputError(`${maxLength} exceeds max_position_embeddings ${maxPositions} of ${configFile}`, { field: '--max-length' });
   }
   const existing = listCheckpoints(opts.outDir);
   if (opts.resume && existing.length === 0) throw new InputError('no checkpoint to resume from', { file: opts.outDir, field: '--resume' });
@@ -306,8 +333,12 @@ export async function pretrainMlm(
     tokensSeen = ckpt.state.tokensSeen;
     resumedFrom = startStep;
   } else {
-    const weights = arch.init(config, opts.configFile, Rng.forStream(opts.seed, 'init'));
-    model = arch.build(config, weights, opts.configFile);
+    if (opts.initFrom !== undefined) {
+      const { weights, source } = readCheckpointWeights(opts.initFrom);
+      model = arch.build(config, weights, source);
+    } else {
+      model = arch.build(config, arch.init(config, configFile, Rng.forStream(opts.seed, 'init')), configFile);
+    }
     maskingRng = Rng.forStream(opts.seed, 'masking');
   }
 
@@ -327,7 +358,7 @@ export async function pretrainMlm(
     const sampler = new BatchSampler(corpus.count, opts.batchSize, opts.seed);
     const wallSoFar = (): number => priorWall + (performance.now() - wallStart) / 1000;
     const checkpoint = (step: number): void => {
-      const dir = saveCheckpoint(opts.outDir, model, opts.tokenizerDir, optimizer.getState(), {
+      const dir = saveCheckpoint(opts.outDir, model, tokenizerDir, optimizer.getState(), {
         format: 'lsr-pretrain/1',
         step,
         options: trajectory,
@@ -382,7 +413,7 @@ export async function pretrainMlm(
 
     if (heldout && evaluations[evaluations.length - 1]?.step !== opts.steps) evaluate(opts.steps);
     checkpoint(opts.steps);
-    writeModelFolder(opts.outDir, model, opts.tokenizerDir);
+    writeModelFolder(opts.outDir, model, tokenizerDir);
 
     const recent = history.slice(-100);
     const last = history[history.length - 1];

@@ -89,5 +89,14 @@ describe('pretrain-mlm on a toy language', () => {
     } finally {
       model.dispose();
     }
+
+    // Continued pretraining (--init): starts from the saved weights, not fresh ones. One step at a
+    // negligible learning rate leaves the held-out predictions as they were.
+    const cont = await pretrainMlm(
+      { ...opts, configFile: undefined, initFrom: out, tokenizerDir: undefined, outDir: path.join(dir, 'continued'), steps: 1, lr: 1e-9, warmupSteps: 0 },
+      { loadTokenizer },
+    );
+    expect(cont.heldout_accuracy).toBe(summary.heldout_accuracy);
+    expect(cont.loss).toBeLessThan(firstLoss * 0.6);
   });
 });

@@ -172,6 +172,9 @@ describe('lsr pretrain-mlm', () => {
     const noResume = await cli([...base, '--corpus', setup.corpus, '--resume']);
     expect(noResume.code).toBe(2);
     expect(noResume.stderr).toMatch(/--resume.*no checkpoint/);
+    const both = await cli([...base, '--corpus', setup.corpus, '--init', setup.tokenizer]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--config.*not both/);
     const distil = configFile('distil.json', { architectures: ['DistilBertForMaskedLM'] });
     const wrongArch = await cli(['pretrain-mlm', '--config', distil, '--tokenizer', setup.tokenizer, '--corpus', setup.corpus, '--out', path.join(dir, 'bad2')]);
     expect(wrongArch.code).toBe(2);
