@@ -374,7 +374,8 @@ export async function pretrainMlm(
     };
     const evaluate = (step: number): void => {
       if (!heldout) return;
-      const r = evaluateHeldout(model, heldout, signal);
+      // Not interrupted by the signal: the loop notices it at the next step and checkpoints first.
+      const r = evaluateHeldout(model, heldout);
       evaluations.push({ step, ...r });
       onEvent({ type: 'eval', step, ...r });
     };

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
 import { runCli } from '../../../src/cli/main.ts';
 import { CancelledError } from '../../../src/core/errors.ts';
 import { listCheckpoints } from '../../../src/core/pretrain/checkpoint.ts';
@@ -92,7 +93,9 @@ describe('pretrain-mlm resume', () => {
     it(`${arch}: 8 steps straight = cancelled after 4 + --resume for 4 (same losses, same final weights)`, async () => {
       const config = configFile(`${arch.split(' ')[0]}.json`, cfg);
       const straightDir = path.join(dir, `${arch}-straight`);
+      const tensorsBefore = tf.memory().numTensors;
       const straight = await run(options(straightDir, config));
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
       expect(straight.error).toBeUndefined();
       expect(straight.steps).toHaveLength(8);
 
