@@ -34,17 +34,38 @@ export interface ResolveOptions {
   signal?: AbortSignal;
 }
 
-/** Turns a hub id into a local folder (download into the HF cache layout, or reuse it). */
-export type HubResolver = (repo: string, revision: string | undefined, opts: ResolveOptions) => Promise<string>;
-/** Turns a stored run (and optional step; latest otherwise) into its checkpoint folder. */
-export type RunResolver = (runId: string, step: number | undefined, opts: ResolveOptions) => Promise<string>;
+function formatBytes(n: number): string {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.round(n / 1024)} kB`;
+}
 
-const resolvers: { hub?: HubResolver; run?: RunResolver } = {};
+async function hubFolder(repo: string, revision: string | undefined, opts: ResolveOptions): Promise<string> {
+  const { downloadModel } = await import('../hub/download.ts');
+  const result = await downloadModel(revision ? `${repo}@${revision}` : repo, {
+    signal: opts.signal,
+    onProgress: (p) => opts.onProgress?.(`downloading ${repo}: ${p.file} ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}`),
+  });
+  return result.folder;
+}
 
-/** Wires the hub downloader and the run store in (done once at start-up by whoever owns them). */
-export function registerModelResolvers(r: { hub?: HubResolver; run?: RunResolver }): void {
-  if (r.hub) resolvers.hub = r.hub;
-  if (r.run) resolvers.run = r.run;
+async function runFolder(runId: string, step: number | undefined, opts: ResolveOptions, field: string): Promise<string> {
+  const { openWorkspaceStore } = await import('../store/store.ts');
+  const store = openWorkspaceStore(opts.home);
+  try {
+    const run = store.runs.resolve(runId);
+    const ckpt = step === undefined ? store.checkpoints.latest(run.id) : store.checkpoints.get(run.id, step);
+    if (!ckpt) {
+      const have = store.checkpoints.list(run.id).map((c) => c.step);
+      throw new InputError(
+        step === undefined
+          ? `run ${run.id} has no checkpoint yet`
+          : `run ${run.id} has no checkpoint at step ${step} (it has: ${have.length ? have.join(', ') : 'none'})`,
+        { field },
+      );
+    }
+    return ckpt.path;
+  } finally {
+    store.close();
+  }
 }
 
 /** The one place that dispatches on the kind of MODEL: returns a local Hugging Face folder. */
@@ -54,10 +75,8 @@ export async function resolveModelFolder(spec: string, opts: ResolveOptions, fie
     case 'folder':
       return parsed.path;
     case 'hub':
-      if (!resolvers.hub) throw new InputError(`hub ids are not available in this build ("${spec}"); pass a local folder`, { field });
-      return resolvers.hub(parsed.repo, parsed.revision, opts);
+      return hubFolder(parsed.repo, parsed.revision, opts);
     case 'run':
-      if (!resolvers.run) throw new InputError(`run checkpoints are not available in this build ("${spec}"); pass a local folder`, { field });
-      return resolvers.run(parsed.runId, parsed.step, opts);
+      return runFolder(parsed.runId, parsed.step, opts, field);
   }
 }
