@@ -9,6 +9,7 @@ import { encodeCommand } from './encode.ts';
 import { evalCommand } from './eval.ts';
 import { headStatsCommand } from './head-stats.ts';
 import { metricsCommand } from './metrics.ts';
+import { pretrainMlmCommand } from './pretrain-mlm.ts';
 import { runsCancelCommand } from './runs-cancel.ts';
 import { runsListCommand } from './runs-list.ts';
 import { runsResumeCommand } from './runs-resume.ts';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   encodeCommand,
   headStatsCommand,
   trainCommand,
+  pretrainMlmCommand,
   runsListCommand,
   runsShowCommand,
   runsResumeCommand,
