@@ -6,9 +6,11 @@ import { bm25Command } from './bm25.ts';
 import { dataImportCommand } from './data-import.ts';
 import { dataListCommand } from './data-list.ts';
 import { encodeCommand } from './encode.ts';
+import { exportCommand } from './export.ts';
 import { headStatsCommand } from './head-stats.ts';
 import { metricsCommand } from './metrics.ts';
 import { runsCancelCommand } from './runs-cancel.ts';
+import { runsExportMetricsCommand } from './runs-export-metrics.ts';
 import { runsListCommand } from './runs-list.ts';
 import { runsResumeCommand } from './runs-resume.ts';
 import { runsShowCommand } from './runs-show.ts';
@@ -27,12 +29,14 @@ export const COMMANDS: readonly Command[] = [
   runsShowCommand,
   runsResumeCommand,
   runsCancelCommand,
+  runsExportMetricsCommand,
   metricsCommand,
   dataImportCommand,
   dataListCommand,
   bm25Command,
   webCommand,
   serveCommand,
+  exportCommand,
   benchEncodeCommand,
   benchSearchCommand,
   backendCommand,
