@@ -7,6 +7,7 @@ import { readSafetensors } from '../../../src/core/io/safetensors.ts';
 import { loadMaskedLm } from '../../../src/core/models/load.ts';
 import { encodeTokenBatch } from '../../../src/core/splade/encoder.ts';
 import { selectBackend } from '../../../src/core/tensor/backend.ts';
+import { loadTokenizer } from '../../../src/core/tokenize/load-tokenizer.ts';
 import { referenceBert, referenceSplade, worstRatio } from '../../helpers/reference-mlm.ts';
 import { makeTempDir, writeTinyBert, type TinyCheckpoint } from '../../helpers/tiny-checkpoint.ts';
 
@@ -120,5 +121,30 @@ describe('exportHfFolder', () => {
     for (const f of ['tokenizer.json', 'vocab.txt', 'tokenizer_config.json']) {
       expect(fs.readFileSync(path.join(out, f)).equals(fs.readFileSync(path.join(ckpt.dir, f))), f).toBe(true);
     }
+  });
+
+  it('a vocab.txt-only BERT folder gets the tokenizer_config.json save_pretrained writes, and tokenizes the same', async () => {
+    const vocabOnly = writeTinyBert({ seed: 2, tokenizer: 'bert-vocab-only' });
+    dirs.push(vocabOnly.dir);
+    const out = tempDir();
+    exportHfFolder(vocabOnly.dir, out);
+    expect(listFilesRecursive(out)).toEqual(['config.json', 'model.safetensors', 'special_tokens_map.json', 'tokenizer_config.json', 'vocab.txt']);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'tokenizer_config.json'), 'utf8'))).toEqual({
+      cls_token: '[CLS]',
+      do_lower_case: true,
+      mask_token: '[MASK]',
+      model_max_length: 64,
+      pad_token: '[PAD]',
+      sep_token: '[SEP]',
+      strip_accents: null,
+      tokenize_chinese_chars: true,
+      tokenizer_class: 'BertTokenizer',
+      unk_token: '[UNK]',
+    });
+    const text = ['Héllo, WORLD! snowman'];
+    const [a] = await (await loadTokenizer(vocabOnly.dir)).encodeBatch(text, 64);
+    const [b] = await (await loadTokenizer(out)).encodeBatch(text, 64);
+    expect(b!.tokens).toEqual(a!.tokens);
+    expect(a!.tokens).toEqual(['[CLS]', 'hello', ',', 'world', '!', 'snow', '##man', '[SEP]']);
   });
 });
