@@ -41,7 +41,12 @@ export class StoreWatcher {
   constructor(
     private readonly workspace: Workspace,
     private readonly options: StoreWatcherOptions,
-  ) {}
+  ) {
+    // What the first call that opens the store reads is the baseline; later commits are news.
+    workspace.onOpen(() => {
+      if (this.timer) this.safely(() => this.baseline());
+    });
+  }
 
   get running(): boolean {
     return this.timer !== undefined;
@@ -53,11 +58,7 @@ export class StoreWatcher {
     this.version = undefined;
     this.known.clear();
     this.lastLiveness = this.now();
-    try {
-      this.baseline();
-    } catch (err) {
-      this.report(err);
-    }
+    this.safely(() => this.baseline());
     this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? 500);
     this.timer.unref();
   }
@@ -69,12 +70,7 @@ export class StoreWatcher {
 
   /** Looks now, even if no other connection committed (this process just wrote). */
   poke(): void {
-    if (!this.timer) return;
-    try {
-      this.check(true);
-    } catch (err) {
-      this.report(err);
-    }
+    if (this.timer) this.safely(() => this.check(true));
   }
 
   private now(): number {
@@ -82,9 +78,15 @@ export class StoreWatcher {
   }
 
   private tick(): void {
-    try {
+    this.safely(() => {
       this.check(false);
       this.checkLiveness();
+    });
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
     } catch (err) {
       this.report(err);
     }
@@ -96,12 +98,15 @@ export class StoreWatcher {
   }
 
   private baseline(): void {
+    if (!this.workspace.isOpen) return;
     const store = this.workspace.store;
     this.version = store.dataVersion();
     for (const s of store.runs.states()) this.known.set(s.id, known(s));
   }
 
   private check(force: boolean): void {
+    // Watching never opens the store: the first call that needs it does.
+    if (!this.workspace.isOpen) return;
     const store = this.workspace.store;
     const version = store.dataVersion();
     if (!force && version === this.version && this.version !== undefined) return;
@@ -126,6 +131,7 @@ export class StoreWatcher {
 
   /** A training process that died leaves its run `running`; mark it interrupted so every view says so. */
   private checkLiveness(): void {
+    if (!this.workspace.isOpen) return;
     const now = this.now();
     if (now - this.lastLiveness < (this.options.livenessEveryMs ?? 10_000)) return;
     this.lastLiveness = now;

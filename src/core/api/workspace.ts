@@ -8,6 +8,7 @@ import { notFound } from './api-failure.ts';
  */
 export class Workspace {
   private opened: Store | undefined;
+  private readonly openListeners = new Set<(store: Store) => void>();
 
   constructor(
     readonly home: string,
@@ -15,8 +16,18 @@ export class Workspace {
   ) {}
 
   get store(): Store {
-    this.opened ??= this.open(this.home);
+    if (!this.opened) {
+      const store = this.open(this.home);
+      this.opened = store;
+      for (const fn of [...this.openListeners]) fn(store);
+    }
     return this.opened;
+  }
+
+  /** Called when the store gets opened. */
+  onOpen(fn: (store: Store) => void): () => void {
+    this.openListeners.add(fn);
+    return () => this.openListeners.delete(fn);
   }
 
   get isOpen(): boolean {
