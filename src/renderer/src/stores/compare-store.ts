@@ -25,9 +25,10 @@ export const useCompareStore = defineStore('compare', () => {
   const metricNames = ref<string[]>([]);
   const metric = ref('loss');
   const curves = shallowRef<ChartSeries[]>([]);
-  const configDiff = ref<ConfigDiff | null>(null);
+  // Replaced whole, never edited: shallow (a deep ref would also unwrap the recursive JsonValue type).
+  const configDiff = shallowRef<ConfigDiff | null>(null);
   const split = ref<SplitRef | null>(null);
-  const perQuery = ref<PerQueryDiff | null>(null);
+  const perQuery = shallowRef<PerQueryDiff | null>(null);
   const perQueryError = ref<string | null>(null);
   const error = ref<string | null>(null);
   const loading = ref(false);
