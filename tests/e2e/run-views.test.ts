@@ -25,6 +25,8 @@ describe.skipIf(!HAVE_CHROMIUM)('run views in headless Chromium against stored r
   let store: Store;
   let a: RunRecord;
   let b: RunRecord;
+  let collapsed: RunRecord;
+  let queued: RunRecord;
   let server: LsrWeb;
   let browser: Browser;
   let workbench: WorkbenchPage;
@@ -51,7 +53,8 @@ describe.skipIf(!HAVE_CHROMIUM)('run views in headless Chromium against stored r
       tags: ['k-sweep'],
       evaluations: [{ step: 40, dataset: 'cranfield', split: 'test', metrics: EVAL_B, perQuery: PER_QUERY_B }],
     });
-    seedRun(store, { name: 'cran-k64', model: '/models/bert-tiny', k: 64, recordedSteps: 37, status: 'collapsed', reason: 'document vectors all zero for 20 steps' });
+    collapsed = seedRun(store, { name: 'cran-k64', model: '/models/bert-tiny', k: 64, recordedSteps: 37, status: 'collapsed', reason: 'document vectors all zero for 20 steps' });
+    queued = seedRun(store, { name: 'cran-k4', model: '/models/bert-tiny', k: 4, status: 'queued' });
     seedBaseline(store, 'cranfield', 'test', { 'ndcg@10': 0.29, 'mrr@10': 0.5, 'recall@100': 0.68, map: 0.23, queries: 4 });
 
     const rendererDir = await ensureRendererBuilt();
@@ -69,7 +72,7 @@ describe.skipIf(!HAVE_CHROMIUM)('run views in headless Chromium against stored r
   it('lists the stored runs with status, hyperparameters and latest metrics; a collapsed run says why and where', async () => {
     await workbench.open(server.url);
     const runs = workbench.runs;
-    await expect.poll(() => runs.table().locator('tbody tr').count(), { timeout: 15_000 }).toBe(4);
+    await expect.poll(() => runs.table().locator('tbody tr').count(), { timeout: 15_000 }).toBe(5);
     const k1 = await runs.row('cran-k1').innerText();
     expect(k1).toContain('finished');
     expect(k1).toContain('bert-tiny');
@@ -145,6 +148,38 @@ describe.skipIf(!HAVE_CHROMIUM)('run views in headless Chromium against stored r
     store.runs.transition(b.id, 'collapsed', { reason: 'document vectors all zero for 20 steps', step: 60 });
     await expect.poll(status, { timeout: 5000 }).toContain('Collapsed at step 60 of 100: document vectors all zero for 20 steps');
     await workbench.screenshot('live-run-collapsed');
+  });
+
+  it('edits tags and notes, cancels a queued run and deletes a run after confirming; the table follows the store', async () => {
+    await workbench.goTo('Runs');
+    const runs = workbench.runs;
+    // Run b collapsed while the Runs view was not shown: the runs.changed event updated the table.
+    await expect.poll(() => runs.row('cran-k16').innerText(), { timeout: 5000 }).toContain('at step 60: document vectors all zero for 20 steps');
+
+    await runs.openDetails('cran-k1');
+    const details = runs.details();
+    await details.getByLabel('Tags', { exact: true }).fill('k-sweep, reference');
+    await details.getByLabel('Notes', { exact: true }).fill('k = 1: the unscaled head');
+    await details.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => details.getByRole('status').textContent()).toBe('Saved.');
+    expect(store.runs.get(a.id)).toMatchObject({ tags: ['k-sweep', 'reference'], notes: 'k = 1: the unscaled head' });
+    expect(await runs.row('cran-k1').innerText()).toContain('k-sweep, reference');
+
+    await runs.openDetails('cran-k4');
+    await runs.details().getByRole('button', { name: 'Cancel run' }).click();
+    await expect.poll(() => runs.row('cran-k4').innerText()).toContain('cancelled');
+    expect(store.runs.get(queued.id)?.status).toBe('cancelled');
+
+    await runs.openDetails('cran-k64');
+    await runs.details().getByRole('button', { name: 'Delete…' }).click();
+    const dialog = workbench.page.getByRole('dialog', { name: 'Delete run cran-k64?' });
+    await workbench.screenshot('runs-delete-confirm');
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
+    expect(store.runs.get(collapsed.id)).toBeDefined();
+    await runs.details().getByRole('button', { name: 'Delete…' }).click();
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => runs.table().locator('tbody tr').count()).toBe(4);
+    expect(store.runs.get(collapsed.id)).toBeUndefined();
     expect(workbench.problems).toEqual([]);
   });
 });

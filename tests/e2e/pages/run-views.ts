@@ -45,6 +45,10 @@ export class RunsPanel {
     await this.table().getByRole('button', { name, exact: true }).click();
   }
 
+  details(): Locator {
+    return this.page.getByTestId('run-details');
+  }
+
   async openLive(name: string): Promise<void> {
     await this.table().getByRole('button', { name: `open ${name} in Live run` }).click();
   }

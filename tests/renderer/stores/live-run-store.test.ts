@@ -82,6 +82,16 @@ describe('live run store', () => {
     expect(live.lastStep).toBe(5);
   });
 
+  it('reads a long run again, downsampled, when live points pile up', async () => {
+    const b = backend();
+    const live = useLiveRunStore();
+    await live.open('r');
+    b.advance(2 * INITIAL_MAX_POINTS + 5);
+    await live.fetchNew();
+    await expect.poll(() => b.queries.at(-1)).toEqual({ runId: 'r', maxPoints: INITIAL_MAX_POINTS });
+    expect(b.queries.at(-2)).toEqual({ runId: 'r', sinceStep: 2 });
+  });
+
   it('reloads everything when the run was rewound, and says when it was deleted', async () => {
     const b = backend();
     const live = useLiveRunStore();

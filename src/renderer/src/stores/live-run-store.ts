@@ -81,9 +81,22 @@ export const useLiveRunStore = defineStore('live-run', () => {
     const next = { ...series.value };
     for (const s of result.series) next[s.name] = mergeSeries(next[s.name], s, since);
     series.value = next;
+    // Raw points added live pile up on a long run: read it again, downsampled, now and then.
+    if (Object.values(next).some((s) => s.steps.length > 2 * INITIAL_MAX_POINTS)) void reload();
     if (evals.length !== evaluations.value.length || evals.at(-1)?.id !== evaluations.value.at(-1)?.id) evaluations.value = evals;
     lastStep.value = maxStep(Object.values(next));
     updatedAt.value = Date.now();
+  }
+
+  /** Reads the whole run again, keeping what is shown until the new data is there. */
+  async function reload(): Promise<void> {
+    const id = runId.value;
+    if (id === null) return;
+    try {
+      await loadAll(id, generation);
+    } catch (err) {
+      error.value = message(err);
+    }
   }
 
   /** Fetches the points after the last one held; a call while one is in flight runs once more after it. */
@@ -123,7 +136,7 @@ export const useLiveRunStore = defineStore('live-run', () => {
     if (id !== runId.value) return;
     // Rewound to resume from a checkpoint: what we hold after that step is gone.
     if (lastStep.value !== null && step < lastStep.value) {
-      void open(id);
+      void reload();
       return;
     }
     if (detail.value && (detail.value.step === null || step > detail.value.step)) detail.value = { ...detail.value, step };
