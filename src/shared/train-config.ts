@@ -84,6 +84,19 @@ export interface TrainConfig {
   maxDocLength: number;
   /** Evaluate every N updates (0 = only at the end). */
   evalEvery: number;
+  /** Dataset evaluated during and after training (registered name or BEIR folder); null: the training dataset. */
+  evalDataset: string | null;
+  /** Qrels split evaluated. Default `test`. */
+  evalSplit: string;
+  /**
+   * During training only (the final evaluation uses the whole split and corpus): a seeded sample of this many
+   * queries (0 = all), searched over their judged documents plus seeded random ones up to `evalMaxDocs`
+   * (0 = the whole corpus). Cheap enough to chart; not comparable to the final figures.
+   */
+  evalQueries: number;
+  evalMaxDocs: number;
+  /** Further datasets (e.g. out-of-domain test sets) evaluated at the end of the run on `evalSplit`. */
+  evalExtra: string[];
   /** Checkpoint every N updates (and always at the end). Default 500. */
   checkpointEvery: number;
   collapse: CollapseConfig;
@@ -125,6 +138,11 @@ export const TRAIN_CONFIG_DEFAULTS: Omit<TrainConfig, 'model' | 'dataset'> = {
   maxQueryLength: 32,
   maxDocLength: 256,
   evalEvery: 0,
+  evalDataset: null,
+  evalSplit: 'test',
+  evalQueries: 50,
+  evalMaxDocs: 1000,
+  evalExtra: [],
   checkpointEvery: 500,
   collapse: { action: 'stop', patience: 20, saturationFraction: 0.5 },
   backend: 'auto',
@@ -198,6 +216,11 @@ const FIELDS: Record<Exclude<keyof TrainConfig, 'collapse'>, Check> = {
   maxQueryLength: num({ integer: true, min: 2 }),
   maxDocLength: num({ integer: true, min: 2 }),
   evalEvery: num({ integer: true, min: 0 }),
+  evalDataset: (v) => (v === null ? null : str(true)(v)),
+  evalSplit: str(true),
+  evalQueries: num({ integer: true, min: 0 }),
+  evalMaxDocs: num({ integer: true, min: 0 }),
+  evalExtra: (v) => (Array.isArray(v) && v.every((t) => typeof t === 'string' && t.trim() !== '') ? null : 'must be an array of dataset names'),
   checkpointEvery: num({ integer: true, min: 0 }),
   backend: oneOf(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
   workers: (v) => (v === 'auto' ? null : num({ integer: true, min: 1 })(v) && 'must be "auto" or an integer ≥ 1'),

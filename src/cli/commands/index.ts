@@ -1,10 +1,43 @@
 import type { Command } from '../command.ts';
 import { backendCommand } from './backend.ts';
+import { benchEncodeCommand } from './bench-encode.ts';
+import { benchSearchCommand } from './bench-search.ts';
+import { bm25Command } from './bm25.ts';
+import { dataImportCommand } from './data-import.ts';
+import { dataListCommand } from './data-list.ts';
+import { encodeCommand } from './encode.ts';
+import { evalCommand } from './eval.ts';
+import { headStatsCommand } from './head-stats.ts';
+import { metricsCommand } from './metrics.ts';
+import { pretrainMlmCommand } from './pretrain-mlm.ts';
 import { runsCancelCommand } from './runs-cancel.ts';
 import { runsListCommand } from './runs-list.ts';
+import { runsResumeCommand } from './runs-resume.ts';
 import { runsShowCommand } from './runs-show.ts';
 import { serveCommand } from './serve.ts';
+import { tokenizeCommand } from './tokenize.ts';
+import { trainCommand } from './train.ts';
 import { webCommand } from './web.ts';
 
 /** Every CLI command; each lives in its own file. */
-export const COMMANDS: readonly Command[] = [backendCommand, serveCommand, runsListCommand, runsShowCommand, runsCancelCommand, webCommand];
+export const COMMANDS: readonly Command[] = [
+  tokenizeCommand,
+  encodeCommand,
+  headStatsCommand,
+  trainCommand,
+  pretrainMlmCommand,
+  runsListCommand,
+  runsShowCommand,
+  runsResumeCommand,
+  runsCancelCommand,
+  evalCommand,
+  metricsCommand,
+  dataImportCommand,
+  dataListCommand,
+  bm25Command,
+  webCommand,
+  serveCommand,
+  benchEncodeCommand,
+  benchSearchCommand,
+  backendCommand,
+];

@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../errors.ts';
+import { isQrelsHeader } from '../eval/qrels.ts';
+import type { DatasetWriter } from './dataset-writer.ts';
+import { readLines } from './read-lines.ts';
+import { firstExisting, listFiles, requireFolder, splitName } from './source-files.ts';
+import { validateTrainingExample } from './training-examples.ts';
+
+const INTEGER = /^[+-]?\d+$/;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    return new Error(`not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** `_id` as BEIR writes it: a string, or a number some sets use. */
+function idOf(o: Record<string, unknown>): string | undefined {
+  const id = o._id;
+  if (typeof id === 'string' && id !== '') return id;
+  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  return undefined;
+}
+
+/**
+ * Reads a BEIR folder: `corpus.jsonl` (`_id`, `title`, `text`), `queries.jsonl` (`_id`, `text`),
+ * `qrels/<split>.tsv` (`query-id corpus-id score`, header allowed) and, if present, `train-triples.jsonl`.
+ * `.gz` variants are read too.
+ */
+export async function readBeir(source: string, w: DatasetWriter): Promise<void> {
+  requireFolder(source, 'corpus.jsonl, queries.jsonl and qrels/<split>.tsv');
+  const corpus = firstExisting([path.join(source, 'corpus.jsonl'), path.join(source, 'corpus.jsonl.gz')]);
+  const queries = firstExisting([path.join(source, 'queries.jsonl'), path.join(source, 'queries.jsonl.gz')]);
+  if (!corpus) throw new InputError('corpus.jsonl is missing', { file: source });
+  if (!queries) throw new InputError('queries.jsonl is missing', { file: source });
+
+  for await (const { text, line } of readLines(corpus)) {
+    if (text.trim() === '') continue;
+    w.log.line(corpus);
+    const o = parseJson(text);
+    if (o instanceof Error) w.log.bad(corpus, line, o.message);
+    else if (typeof o !== 'object' || o === null || Array.isArray(o)) w.log.bad(corpus, line, 'expected a JSON object');
+    else {
+      const rec = o as Record<string, unknown>;
+      const id = idOf(rec);
+      const title = rec.title ?? '';
+      if (id === undefined) w.log.bad(corpus, line, 'field "_id": expected a non-empty string');
+      else if (typeof rec.text !== 'string') w.log.bad(corpus, line, 'field "text": expected a string');
+      else if (typeof title !== 'string') w.log.bad(corpus, line, 'field "title": expected a string');
+      else w.addDoc(id, title, rec.text, { file: corpus, line });
+    }
+    w.checkpoint(corpus);
+  }
+
+  for await (const { text, line } of readLines(queries)) {
+    if (text.trim() === '') continue;
+    w.log.line(queries);
+    const o = parseJson(text);
+    if (o instanceof Error) w.log.bad(queries, line, o.message);
+    else if (typeof o !== 'object' || o === null || Array.isArray(o)) w.log.bad(queries, line, 'expected a JSON object');
+    else {
+      const rec = o as Record<string, unknown>;
+      const id = idOf(rec);
+      if (id === undefined) w.log.bad(queries, line, 'field "_id": expected a non-empty string');
+      else if (typeof rec.text !== 'string') w.log.bad(queries, line, 'field "text": expected a string');
+      else w.addQuery(id, rec.text, { file: queries, line });
+    }
+    w.checkpoint(queries);
+  }
+
+  const qrelsDir = path.join(source, 'qrels');
+  const qrelsFiles = fs.existsSync(qrelsDir) ? listFiles(qrelsDir).filter((f) => /\.tsv(\.gz)?$/.test(f)) : [];
+  for (const file of qrelsFiles) {
+    const split = splitName(file, 'test');
+    let first = true;
+    for await (const { text, line } of readLines(file)) {
+      if (text.trim() === '') continue;
+      if (first) {
+        first = false;
+        if (isQrelsHeader(text)) continue;
+      }
+      w.log.line(file);
+      const cols = text.trim().split(/\s+/);
+      if (cols.length !== 3) w.log.bad(file, line, `expected "query-id corpus-id score", got ${cols.length} columns`);
+      else if (!INTEGER.test(cols[2]!)) w.log.bad(file, line, `field "score": "${cols[2]}" is not an integer`);
+      else w.addQrel(split, cols[0]!, cols[1]!, Number(cols[2]), { file, line });
+      w.checkpoint(file);
+    }
+  }
+
+  const triples = firstExisting([path.join(source, 'train-triples.jsonl'), path.join(source, 'train-triples.jsonl.gz')]);
+  if (triples) {
+    for await (const { text, line } of readLines(triples)) {
+      if (text.trim() === '') continue;
+      w.log.line(triples);
+      const o = parseJson(text);
+      if (o instanceof Error) w.log.bad(triples, line, o.message);
+      else {
+        try {
+          w.addExample(validateTrainingExample(o, triples, line));
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          w.log.bad(triples, line, err.message.replace(`${triples}:${line}: `, ''));
+        }
+      }
+      w.checkpoint(triples);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  activationByName,
+  additiveAttentionMask,
+  layerNorm,
+  denseInOut,
+  maybeDropout,
+  selfAttention,
+  type Activation,
+} from '../../tensor/nn.ts';
+import { gatherRows } from '../../tensor/embedding-grad.ts';
+import { MaskedLmBase } from '../masked-lm-base.ts';
+import type { CheckpointWeights } from '../weights.ts';
+import type { BertConfig } from './config.ts';
+
+interface Dense {
+  w: tf.Variable;
+  b: tf.Variable;
+}
+interface Norm {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+}
+interface BertLayer {
+  query: Dense;
+  key: Dense;
+  value: Dense;
+  attnOut: Dense;
+  attnNorm: Norm;
+  intermediate: Dense;
+  output: Dense;
+  outNorm: Norm;
+}
+
+/** Tensor names exactly as `BertForMaskedLM.save_pretrained` writes them. */
+export const BERT_NAMES = {
+  wordEmbeddings: 'bert.embeddings.word_embeddings.weight',
+  positionEmbeddings: 'bert.embeddings.position_embeddings.weight',
+  tokenTypeEmbeddings: 'bert.embeddings.token_type_embeddings.weight',
+  embeddingsNorm: 'bert.embeddings.LayerNorm',
+  layer: (i: number) => `bert.encoder.layer.${i}`,
+  headDense: 'cls.predictions.transform.dense',
+  headNorm: 'cls.predictions.transform.LayerNorm',
+  decoderWeight: 'cls.predictions.decoder.weight',
+  /** Saved name of the decoder bias; `cls.predictions.decoder.bias` is its tied alias (older files carry it). */
+  decoderBias: 'cls.predictions.bias',
+  decoderBiasAlias: 'cls.predictions.decoder.bias',
+} as const;
+
+/** BertForMaskedLM (post-LN encoder, absolute positions, token type 0), transformers' eager attention. */
+export class BertMaskedLm extends MaskedLmBase {
+  private readonly wordEmb: tf.Variable;
+  private readonly posEmb: tf.Variable;
+  private readonly typeEmb: tf.Variable;
+  private readonly embNorm: Norm;
+  private readonly layers: BertLayer[] = [];
+  private readonly headDense: Dense;
+  private readonly headNorm: Norm;
+  private readonly act: Activation;
+
+  constructor(
+    readonly config: BertConfig,
+    rawConfig: Record<string, unknown>,
+    weights: CheckpointWeights,
+    configFile: string,
+  ) {
+    const c = config;
+    super(
+      {
+        architecture: 'BertForMaskedLM',
+        vocabSize: c.vocabSize,
+        hiddenSize: c.hiddenSize,
+        numLayers: c.numHiddenLayers,
+        maxPositions: c.maxPositionEmbeddings,
+        padTokenId: c.padTokenId,
+        tied: c.tieWordEmbeddings,
+      },
+      rawConfig,
+      { embedding: BERT_NAMES.wordEmbeddings, decoderWeight: BERT_NAMES.decoderWeight, decoderBias: BERT_NAMES.decoderBias },
+    );
+    this.act = activationByName(c.hiddenAct, { file: configFile, field: 'hidden_act' });
+    const H = c.hiddenSize;
+    const p = this.params;
+    try {
+      const dense = (prefix: string, out: number, inp: number): Dense => ({
+        w: p.add(`${prefix}.weight`, weights.take(`${prefix}.weight`, [out, inp]), { linear: true }),
+        b: p.add(`${prefix}.bias`, weights.take(`${prefix}.bias`, [out])),
+      });
+      const norm = (prefix: string): Norm => ({
+        gamma: p.add(`${prefix}.weight`, weights.take(`${prefix}.weight`, [H])),
+        beta: p.add(`${prefix}.bias`, weights.take(`${prefix}.bias`, [H])),
+      });
+      this.wordEmb = p.add(BERT_NAMES.wordEmbeddings, weights.take(BERT_NAMES.wordEmbeddings, [c.vocabSize, H]));
+      this.posEmb = p.add(BERT_NAMES.positionEmbeddings, weights.take(BERT_NAMES.positionEmbeddings, [c.maxPositionEmbeddings, H]));
+      this.typeEmb = p.add(BERT_NAMES.tokenTypeEmbeddings, weights.take(BERT_NAMES.tokenTypeEmbeddings, [c.typeVocabSize, H]));
+      this.embNorm = norm(BERT_NAMES.embeddingsNorm);
+      for (let i = 0; i < c.numHiddenLayers; i++) {
+        const l = BERT_NAMES.layer(i);
+        this.layers.push({
+          query: dense(`${l}.attention.self.query`, H, H),
+          key: dense(`${l}.attention.self.key`, H, H),
+          value: dense(`${l}.attention.self.value`, H, H),
+          attnOut: dense(`${l}.attention.output.dense`, H, H),
+          attnNorm: norm(`${l}.attention.output.LayerNorm`),
+          intermediate: dense(`${l}.intermediate.dense`, c.intermediateSize, H),
+          output: dense(`${l}.output.dense`, H, c.intermediateSize),
+          outNorm: norm(`${l}.output.LayerNorm`),
+        });
+      }
+      this.headDense = dense(BERT_NAMES.headDense, H, H);
+      this.headNorm = norm(BERT_NAMES.headNorm);
+      const bias = p.add(BERT_NAMES.decoderBias, weights.takeFirst([BERT_NAMES.decoderBias, BERT_NAMES.decoderBiasAlias], [c.vocabSize]));
+      // Tied: transformers points the decoder at the input embeddings and ignores a stored decoder weight.
+      const decoder = c.tieWordEmbeddings
+        ? this.wordEmb
+        : p.add(BERT_NAMES.decoderWeight, weights.take(BERT_NAMES.decoderWeight, [c.vocabSize, H]));
+      this.setDecoder(decoder, bias);
+    } catch (err) {
+      this.params.dispose();
+      throw err;
+    }
+  }
+
+  headHidden(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D, training = false): tf.Tensor3D {
+    const c = this.config;
+    const [batch, seq] = inputIds.shape;
+    if (seq > c.maxPositionEmbeddings) {
+      throw new Error(`sequence length ${seq} exceeds max_position_embeddings ${c.maxPositionEmbeddings}`);
+    }
+    const drop = training ? c.hiddenDropoutProb : 0;
+    return tf.tidy(() => {
+      const ids = tf.reshape(tf.cast(inputIds, 'int32'), [batch * seq]) as tf.Tensor1D;
+      const words = gatherRows(this.wordEmb as tf.Tensor2D, ids) as tf.Tensor2D;
+      const positions = tf.slice(this.posEmb, [0, 0], [seq, c.hiddenSize]);
+      const typeZero = tf.slice(this.typeEmb, [0, 0], [1, c.hiddenSize]);
+      // (words + type 0) + positions, the order transformers adds them in.
+      const summed = tf.reshape(
+        tf.add(tf.reshape(tf.add(words, typeZero), [batch, seq, c.hiddenSize]), positions),
+        [batch * seq, c.hiddenSize],
+      ) as tf.Tensor2D;
+      let x = maybeDropout(this.norm(summed, this.embNorm), drop, training);
+      const mask = additiveAttentionMask(attentionMask);
+      const shape = { batch, seq, heads: c.numAttentionHeads };
+      for (const layer of this.layers) {
+        const ctx = selfAttention(this.dense(x, layer.query), this.dense(x, layer.key), this.dense(x, layer.value), mask, shape, {
+          dropout: training ? c.attentionProbsDropoutProb : 0,
+        });
+        const attn = this.norm(tf.add(maybeDropout(this.dense(ctx, layer.attnOut), drop, training), x), layer.attnNorm);
+        const inner = this.act(this.dense(attn, layer.intermediate)) as tf.Tensor2D;
+        x = this.norm(tf.add(maybeDropout(this.dense(inner, layer.output), drop, training), attn), layer.outNorm);
+      }
+      const head = this.norm(this.act(this.dense(x, this.headDense)) as tf.Tensor2D, this.headNorm);
+      return tf.reshape(head, [batch, seq, c.hiddenSize]) as tf.Tensor3D;
+    });
+  }
+
+  private dense(x: tf.Tensor2D, d: Dense): tf.Tensor2D {
+    return denseInOut(x, d.w as tf.Tensor2D, d.b as tf.Tensor1D);
+  }
+
+  private norm(x: tf.Tensor2D, n: Norm): tf.Tensor2D {
+    return layerNorm(x, n.gamma as tf.Tensor1D, n.beta as tf.Tensor1D, this.config.layerNormEps);
+  }
+}
