@@ -1,6 +1,6 @@
 import type { RunRow } from '../../../shared/contract.ts';
 import type { ChartSeries } from './series.ts';
-import { backboneOf, kOf, latestEvaluation } from './run-fields.ts';
+import { backboneOf, isBaseline, kOf, latestEvaluation } from './run-fields.ts';
 
 export interface SplitRef {
   dataset: string;
@@ -17,11 +17,12 @@ export function runMetric(run: RunRow, metric: string, where: SplitRef | null): 
 
 /**
  * The k chart: one line per backbone through (k, metric) of its runs, sorted by k. Runs without k or the
- * metric are left out; runs of one backbone sharing a k are averaged (e.g. seeds).
+ * metric, and baselines, are left out; runs of one backbone sharing a k are averaged (e.g. seeds).
  */
 export function kChartSeries(runs: readonly RunRow[], metric: string, where: SplitRef | null): ChartSeries[] {
   const byBackbone = new Map<string, Map<number, number[]>>();
   for (const run of runs) {
+    if (isBaseline(run)) continue;
     const k = kOf(run.config);
     const value = runMetric(run, metric, where);
     if (k === null || k <= 0 || value === null) continue;

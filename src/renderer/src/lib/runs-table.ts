@@ -41,7 +41,7 @@ export function runsTableRow(run: RunRow): RunsTableRow {
     detail: statusDetail(run),
     name: run.name,
     backbone: isBaseline(run) ? 'BM25' : backboneOf(run.config),
-    k: kOf(run.config),
+    k: isBaseline(run) ? null : kOf(run.config),
     ...hyper,
     step: run.step,
     ndcg: evalValue(run, 'ndcg@10'),
