@@ -96,7 +96,7 @@ describe.skipIf(!HAVE_CHROMIUM)('run views in headless Chromium against stored r
 
     await expect.poll(() => compare.configDiffRows(), { timeout: 10_000 }).toEqual([
       ['k', '1', '16'],
-      ['train.lambdaQ', '5.00e-4', '0.001'],
+      ['lambdaQ', '5.00e-4', '0.001'],
     ]);
     expect(await compare.configDiff().innerText()).toMatch(/\d+ key\(s\) with the same value in every run are not shown/);
 

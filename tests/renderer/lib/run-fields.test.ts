@@ -9,7 +9,9 @@ describe('run fields', () => {
     const nested = { kind: 'splade', model: 'org/ModernBERT-base@v2', k: 16, train: { lr: 1e-5, batchSize: 32 } };
     expect([configValue(flat, 'lr'), configValue(flat, 'batchSize'), kOf(flat), backboneOf(flat)]).toEqual([3e-5, 8, 4, 'bert']);
     expect([configValue(nested, 'lr'), configValue(nested, 'batchSize'), kOf(nested), backboneOf(nested)]).toEqual([1e-5, 32, 16, 'ModernBERT-base']);
-    expect(configValue(nested, 'lambdaQ')).toBeUndefined();
+    // Left out of a SPLADE run's config: the trainer's default (FLOPS λq = 5e-4, 3000 steps); no default for other kinds.
+    expect([configValue(nested, 'lambdaQ'), configValue(nested, 'steps')]).toEqual([5e-4, 3000]);
+    expect(configValue({ kind: 'bm25', train: {} }, 'lambdaQ')).toBeUndefined();
     expect(shortModelName('run:1m8abc@200')).toBe('run:1m8abc@200');
     expect(shortModelName('C:\\models\\bert-base\\')).toBe('bert-base');
     expect(isBaseline({ config: { kind: 'bm25' } })).toBe(true);

@@ -1,4 +1,5 @@
 import type { EvaluationInfo, JsonValue, RunRow, RunStatus } from '../../../shared/contract.ts';
+import { TRAIN_CONFIG_DEFAULTS } from '../../../shared/train-config.ts';
 
 type Config = RunRow['config'];
 
@@ -6,15 +7,21 @@ function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+const DEFAULTS = TRAIN_CONFIG_DEFAULTS as unknown as Record<string, JsonValue | undefined>;
+
 /**
  * A config value by any of its names: at the top level (a flat TrainConfig) or under `train` (the
- * orchestration's RunConfigJson keeps hyperparameters there).
+ * orchestration's RunConfigJson keeps the hyperparameters given there); for a SPLADE run, the default
+ * the trainer used when the config left it out.
  */
 export function configValue(config: Config, ...keys: string[]): JsonValue | undefined {
   const train = isObject(config.train) ? config.train : undefined;
   for (const key of keys) {
     if (config[key] !== undefined) return config[key];
     if (train?.[key] !== undefined) return train[key];
+  }
+  if (config.kind === 'splade') {
+    for (const key of keys) if (DEFAULTS[key] !== undefined && key !== 'k') return DEFAULTS[key];
   }
   return undefined;
 }
