@@ -5,7 +5,7 @@ import { CountedAudience } from '../../../src/core/api/audience.ts';
 import { dispatch } from '../../../src/core/api/dispatch.ts';
 import { Workspace } from '../../../src/core/api/workspace.ts';
 import { Store } from '../../../src/core/store/store.ts';
-import { tempHome } from '../store/temp-home.ts';
+import { tempHome } from '../../helpers/temp-home.ts';
 
 export interface ApiHarness {
   home: string;

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../../src/cli/main.ts';
 import { selectBackend } from '../../../src/core/tensor/backend.ts';
+import { lsrIn } from '../../helpers/run-cli.ts';
 import { referenceBert, worstRatio } from '../../helpers/reference-mlm.ts';
 import { bertConfig, makeTempDir, randomBertWeights, writeHfCheckpoint, writeTinyBert, type TinyCheckpoint } from '../../helpers/tiny-checkpoint.ts';
 
@@ -20,18 +19,7 @@ beforeAll(async () => {
   fs.writeFileSync(inputFile, '{"id": "q1", "text": "Hello, world!"}\r\n\r\n{"id": "d7", "text": "snowman unaffable"}\n');
 });
 
-async function lsr(argv: string[], stdin = ''): Promise<{ status: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const input = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  input.end(stdin);
-  const status = await runCli([...argv, '--home', home], { stdout, stderr, stdin: input }, new AbortController().signal);
-  return { status, out, err };
-}
+const lsr = (argv: string[], stdin = '') => lsrIn(home, argv, stdin);
 
 function lines(text: string): Record<string, unknown>[] {
   return text

@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/main.ts';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const text = { out: '', err: '' };
-  stdout.on('data', (d: Buffer) => (text.out += d.toString()));
-  stderr.on('data', (d: Buffer) => (text.err += d.toString()));
-  return { io: { stdout, stderr, stdin: new PassThrough() }, text };
-}
+import { captureIo } from '../../helpers/run-cli.ts';
 
 function rendererDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lsr-renderer-'));
@@ -21,7 +12,7 @@ function rendererDir(): string {
 }
 
 async function startAndStop(argv: string[]) {
-  const { io, text } = capture();
+  const { io, text } = captureIo();
   const controller = new AbortController();
   const status = runCli(argv, io, controller.signal);
   await expect.poll(() => text.out, { timeout: 10_000 }).toMatch(/\n$/);
@@ -53,7 +44,7 @@ describe('lsr web', () => {
   });
 
   it('says how to build the renderer when it is missing (exit 2)', async () => {
-    const { io, text } = capture();
+    const { io, text } = captureIo();
     const empty = mkdtempSync(path.join(os.tmpdir(), 'lsr-empty-'));
     const status = await runCli(['web', '--renderer', empty, '--home', empty], io, new AbortController().signal);
     expect(status).toBe(2);
@@ -63,7 +54,7 @@ describe('lsr web', () => {
   });
 
   it('refuses a bad port (exit 2 naming the flag)', async () => {
-    const { io, text } = capture();
+    const { io, text } = captureIo();
     const status = await runCli(['web', '--port', '70000'], io, new AbortController().signal);
     expect(status).toBe(2);
     expect(text.err).toContain('field "--port"');

@@ -1,20 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/main.ts';
-
-async function cli(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const status = await runCli(argv, { stdout, stderr, stdin: new PassThrough() }, new AbortController().signal);
-  return { status, stdout: out, stderr: err };
-}
+import { runLsr } from '../../helpers/run-cli.ts';
 
 describe('lsr metrics', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lsr-metrics-cli-'));
@@ -24,9 +12,9 @@ describe('lsr metrics', () => {
   fs.writeFileSync(run, 'q1 Q0 b 1 2.0 t\nq1 Q0 c 2 1.0 t\n');
 
   it('prints the contract keys as JSON', async () => {
-    const { status, stdout } = await cli(['metrics', '--qrels', qrels, '--run', run, '--json']);
+    const { status, out } = await runLsr(['metrics', '--qrels', qrels, '--run', run, '--json']);
     expect(status).toBe(0);
-    const m = JSON.parse(stdout);
+    const m = JSON.parse(out);
     expect(Object.keys(m).sort()).toEqual(['map', 'mrr@10', 'ndcg@10', 'queries', 'recall@100', 'recall@1000']);
     // b (grade 2) at rank 1; ideal 2/1 + 1/log2(3).
     expect(m['ndcg@10']).toBeCloseTo(2 / (2 + 1 / Math.log2(3)), 12);
@@ -37,8 +25,8 @@ describe('lsr metrics', () => {
   it('exits 2 naming the file and line of a bad run line', async () => {
     const bad = path.join(dir, 'bad.txt');
     fs.writeFileSync(bad, 'q1 Q0 b 1 2.0 t\nq1 Q0 c 2\n');
-    const { status, stderr } = await cli(['metrics', '--qrels', qrels, '--run', bad]);
+    const { status, err } = await runLsr(['metrics', '--qrels', qrels, '--run', bad]);
     expect(status).toBe(2);
-    expect(stderr).toContain(`${bad}:2`);
+    expect(err).toContain(`${bad}:2`);
   });
 });

@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/main.ts';
 import { exportAnserini } from '../../../src/core/export/anserini-export.ts';
 import { impactQueryLine, jsonVectorLine, quantizeVector } from '../../../src/core/export/quantize.ts';
 import { CancelledError } from '../../../src/core/errors.ts';
@@ -11,6 +9,7 @@ import { SpladeEncoder } from '../../../src/core/splade/encoder.ts';
 import { selectBackend } from '../../../src/core/tensor/backend.ts';
 import { loadTokenizer } from '../../../src/core/tokenize/load-tokenizer.ts';
 import { referenceBert, referenceSplade } from '../../helpers/reference-mlm.ts';
+import { lsrIn } from '../../helpers/run-cli.ts';
 import { makeTempDir, writeTinyBert, type TinyCheckpoint } from '../../helpers/tiny-checkpoint.ts';
 
 const VOCAB = fs.readFileSync(path.resolve(import.meta.dirname, '../../fixtures/tokenizers/bert-base-uncased/vocab.txt'), 'utf8').split('\n');
@@ -80,18 +79,7 @@ beforeAll(async () => {
 });
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-async function lsr(argv: string[]): Promise<{ status: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const input = new PassThrough();
-  input.end('');
-  const status = await runCli([...argv, '--home', home], { stdout, stderr, stdin: input }, new AbortController().signal);
-  return { status, out, err };
-}
+const lsr = (argv: string[]) => lsrIn(home, argv);
 
 /** SPLADE weights by the float64 reference forward (logits / k) for bert-base-uncased token ids. */
 function referenceWeights(ids: number[], k: number): Float64Array {

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/main.ts';
 import { listFilesRecursive } from '../../../src/core/export/out-folder.ts';
 import { Store } from '../../../src/core/store/store.ts';
+import { lsrIn } from '../../helpers/run-cli.ts';
 import { makeTempDir, writeTinyBert, type TinyCheckpoint } from '../../helpers/tiny-checkpoint.ts';
 
 const home = makeTempDir('lsr-home-');
@@ -28,18 +27,7 @@ beforeAll(() => {
 });
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-async function lsr(...argv: string[]): Promise<{ status: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const input = new PassThrough();
-  input.end('');
-  const status = await runCli([...argv, '--home', home, '--backend', 'wasm'], { stdout, stderr, stdin: input }, new AbortController().signal);
-  return { status, out, err };
-}
+const lsr = (...argv: string[]) => lsrIn(home, [...argv, '--backend', 'wasm']);
 
 function outDir(): string {
   const d = makeTempDir('lsr-export-');

@@ -1,35 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/main.ts';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../../../src/core/store/store.ts';
-import { manualClock, tempHome } from '../store/temp-home.ts';
+import { lsrIn } from '../../helpers/run-cli.ts';
+import { manualClock, useTempHome } from '../../helpers/temp-home.ts';
 
-let home: string;
-let cleanup: () => void;
-beforeEach(() => ({ home, cleanup } = tempHome()));
-afterEach(() => cleanup());
+const home = useTempHome();
 
-async function lsr(...argv: string[]): Promise<{ status: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const input = new PassThrough();
-  input.end('');
-  const status = await runCli([...argv, '--home', home], { stdout, stderr, stdin: input }, new AbortController().signal);
-  return { status, out, err };
-}
+const lsr = (...argv: string[]) => lsrIn(home(), argv);
 
 const T0 = Date.UTC(2025, 0, 2, 3, 4, 5);
 
 /** A run with two series (one value NaN, one name with a comma) and two evaluations, at known times. */
 function seed(): string {
   const clock = manualClock(T0);
-  const store = Store.open(home, { clock: clock.now });
+  const store = Store.open(home(), { clock: clock.now });
   const run = store.runs.create({ name: 'k4, lr 2e-5', config: { k: 4 } }).id;
   store.metrics.insertBatch(run, [
     { step: 1, name: 'loss', value: 2.5, wallTime: T0 + 1000 },
@@ -63,7 +48,7 @@ describe('lsr runs export-metrics', () => {
 
   it('json to --out FILE: the same content, NaN as null', async () => {
     const run = seed();
-    const file = path.join(home, 'exports', 'metrics.json');
+    const file = path.join(home(), 'exports', 'metrics.json');
     const r = await lsr('runs', 'export-metrics', 'k4, lr 2e-5', '--format', 'json', '--out', file);
     expect(r.status).toBe(0);
     expect(r.out).toBe('');

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../../src/cli/main.ts';
 import { InputError } from '../../../src/core/errors.ts';
 import { resolveArchitecture } from '../../../src/core/models/registry.ts';
 import { parseModelSpec, resolveModelFolder } from '../../../src/core/models/resolve.ts';
 import { Store } from '../../../src/core/store/store.ts';
+import { runLsr } from '../../helpers/run-cli.ts';
 import { makeTempDir, writeTinyBert } from '../../helpers/tiny-checkpoint.ts';
 import { FakeHub, type CommitFiles } from '../hub/fake-hub.ts';
 
@@ -24,19 +23,6 @@ const hub = new FakeHub({ 'lsr-test/tiny-bert': { refs: { main: COMMIT }, commit
 beforeAll(() => hub.start());
 afterAll(() => hub.close());
 afterEach(() => vi.unstubAllEnvs());
-
-async function cli(argv: string[], input = ''): Promise<{ status: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const stdin = new PassThrough();
-  stdin.end(input);
-  const status = await runCli(argv, { stdout, stderr, stdin }, new AbortController().signal);
-  return { status, stdout: out, stderr: err };
-}
 
 describe('MODEL specs', () => {
   it('classifies folders, hub ids and runs', () => {
@@ -58,11 +44,11 @@ describe('MODEL specs', () => {
     vi.stubEnv('HF_TOKEN', '');
     const home = makeTempDir('lsr-home-');
     const input = '{"id":"q1","text":"hello world"}\n';
-    const viaHub = await cli(['encode', '--model', 'lsr-test/tiny-bert', '--home', home, '--input', '-'], input);
-    expect(viaHub.stderr).toMatch(/downloading lsr-test\/tiny-bert/);
+    const viaHub = await runLsr(['encode', '--model', 'lsr-test/tiny-bert', '--home', home, '--input', '-'], input);
+    expect(viaHub.err).toMatch(/downloading lsr-test\/tiny-bert/);
     expect(viaHub.status).toBe(0);
-    const viaFolder = await cli(['encode', '--model', tiny.dir, '--home', home, '--input', '-'], input);
-    expect(viaHub.stdout).toBe(viaFolder.stdout);
+    const viaFolder = await runLsr(['encode', '--model', tiny.dir, '--home', home, '--input', '-'], input);
+    expect(viaHub.out).toBe(viaFolder.out);
     expect(fs.readFileSync(path.join(cache, 'models--lsr-test--tiny-bert', 'refs', 'main'), 'utf8')).toBe(COMMIT);
     // Offline, the cache answers.
     vi.stubEnv('HF_HUB_OFFLINE', '1');

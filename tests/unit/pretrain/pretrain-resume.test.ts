@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { runCli } from '../../../src/cli/main.ts';
 import { CancelledError } from '../../../src/core/errors.ts';
 import { listCheckpoints } from '../../../src/core/pretrain/checkpoint.ts';
 import { pretrainMlm, type PretrainEvent, type PretrainOptions } from '../../../src/core/pretrain/run.ts';
 import { selectBackend } from '../../../src/core/tensor/backend.ts';
 import { loadTokenizer } from '../../../src/core/tokenize/load-tokenizer.ts';
+import { runLsr } from '../../helpers/run-cli.ts';
 import { tinyModernBertPretrainConfig, writeCountingSetup } from './counting-corpus.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lsr-pretrain-resume-'));
@@ -131,56 +130,46 @@ describe('pretrain-mlm resume', () => {
 });
 
 describe('lsr pretrain-mlm', () => {
-  function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d: Buffer) => (out += d.toString()));
-    stderr.on('data', (d: Buffer) => (err += d.toString()));
-    return runCli(argv, { stdout, stderr, stdin: new PassThrough() }, new AbortController().signal).then((code) => ({ code, stdout: out, stderr: err }));
-  }
-
   it('prints the summary on stdout, progress on stderr, and writes the summary file', async () => {
     const config = configFile('cli.json', tinyModernBertPretrainConfig({ vocab_size: 25 }));
     const out = path.join(dir, 'cli-out');
-    const r = await cli([
+    const r = await runLsr([
       'pretrain-mlm', '--config', config, '--tokenizer', setup.tokenizer, '--corpus', setup.corpus, '--heldout', setup.heldout,
       '--out', out, '--steps', '3', '--batch-size', '4', '--max-length', '24', '--mask-prob', '0.2', '--backend', 'wasm',
     ]);
-    expect(r.stderr).toMatch(/step 3\/3 {2}loss/);
-    expect(r.stderr).toMatch(/held-out at step 3: masked-token accuracy/);
-    expect(r.code).toBe(0);
-    const summary = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(r.err).toMatch(/step 3\/3 {2}loss/);
+    expect(r.err).toMatch(/held-out at step 3: masked-token accuracy/);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.out) as Record<string, unknown>;
     expect(summary).toEqual(JSON.parse(fs.readFileSync(path.join(out, 'pretrain-summary.json'), 'utf8')));
     expect(summary).toMatchObject({ architecture: 'ModernBertForMaskedLM', steps: 3, batch_size: 4, max_length: 24, mask_prob: 0.2, backend: 'wasm' });
     expect(typeof summary.heldout_accuracy).toBe('number');
     expect(summary.tokens_per_s).toBeGreaterThan(0);
 
     // The same --out again without --resume: exit 2, naming the folder.
-    const again = await cli(['pretrain-mlm', '--config', config, '--tokenizer', setup.tokenizer, '--corpus', setup.corpus, '--out', out, '--steps', '3']);
-    expect(again.code).toBe(2);
-    expect(again.stderr).toContain(out);
+    const again = await runLsr(['pretrain-mlm', '--config', config, '--tokenizer', setup.tokenizer, '--corpus', setup.corpus, '--out', out, '--steps', '3']);
+    expect(again.status).toBe(2);
+    expect(again.err).toContain(out);
   });
 
   it('exits 2 naming the file or flag at fault', async () => {
     const config = configFile('cli2.json', tinyModernBertPretrainConfig());
     const base = ['pretrain-mlm', '--config', config, '--tokenizer', setup.tokenizer, '--out', path.join(dir, 'bad')];
-    const missing = await cli([...base, '--corpus', path.join(dir, 'nope.txt')]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('nope.txt');
-    const tooLong = await cli([...base, '--corpus', setup.corpus, '--max-length', '100']);
-    expect(tooLong.code).toBe(2);
-    expect(tooLong.stderr).toMatch(/--max-length.*exceeds max_position_embeddings 64/);
-    const noResume = await cli([...base, '--corpus', setup.corpus, '--resume']);
-    expect(noResume.code).toBe(2);
-    expect(noResume.stderr).toMatch(/--resume.*no checkpoint/);
-    const both = await cli([...base, '--corpus', setup.corpus, '--init', setup.tokenizer]);
-    expect(both.code).toBe(2);
-    expect(both.stderr).toMatch(/--config.*not both/);
+    const missing = await runLsr([...base, '--corpus', path.join(dir, 'nope.txt')]);
+    expect(missing.status).toBe(2);
+    expect(missing.err).toContain('nope.txt');
+    const tooLong = await runLsr([...base, '--corpus', setup.corpus, '--max-length', '100']);
+    expect(tooLong.status).toBe(2);
+    expect(tooLong.err).toMatch(/--max-length.*exceeds max_position_embeddings 64/);
+    const noResume = await runLsr([...base, '--corpus', setup.corpus, '--resume']);
+    expect(noResume.status).toBe(2);
+    expect(noResume.err).toMatch(/--resume.*no checkpoint/);
+    const both = await runLsr([...base, '--corpus', setup.corpus, '--init', setup.tokenizer]);
+    expect(both.status).toBe(2);
+    expect(both.err).toMatch(/--config.*not both/);
     const distil = configFile('distil.json', { architectures: ['DistilBertForMaskedLM'] });
-    const wrongArch = await cli(['pretrain-mlm', '--config', distil, '--tokenizer', setup.tokenizer, '--corpus', setup.corpus, '--out', path.join(dir, 'bad2')]);
-    expect(wrongArch.code).toBe(2);
-    expect(wrongArch.stderr).toMatch(/distil\.json.*architectures.*cannot pretrain DistilBertForMaskedLM/);
+    const wrongArch = await runLsr(['pretrain-mlm', '--config', distil, '--tokenizer', setup.tokenizer, '--corpus', setup.corpus, '--out', path.join(dir, 'bad2')]);
+    expect(wrongArch.status).toBe(2);
+    expect(wrongArch.err).toMatch(/distil\.json.*architectures.*cannot pretrain DistilBertForMaskedLM/);
   });
 });

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
-import { PassThrough, Writable, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../../../src/cli/main.ts';
 import { EXECUTOR_MODULES_ENV } from '../../../src/core/runs/executor-registry.ts';
 import { Store } from '../../../src/core/store/store.ts';
+import { lsrIn } from '../../helpers/run-cli.ts';
 import { initialWalk, walkStep } from './fixtures/walk-executor.ts';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -20,19 +20,9 @@ export interface CliResult {
 }
 
 /** `lsr …` in this process (its run processes are real forks). */
-export async function lsr(home: string, argv: string[], signal: AbortSignal = new AbortController().signal): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        append(chunk.toString());
-        done();
-      },
-    });
-  const io = { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), stdin: new PassThrough() };
-  const status = await runCli([...argv, '--home', home], io, signal);
-  return { status, stdout, stderr };
+export async function lsr(home: string, argv: string[], signal?: AbortSignal): Promise<CliResult> {
+  const r = await lsrIn(home, argv, '', signal);
+  return { status: r.status, stdout: r.out, stderr: r.err };
 }
 
 /** `node bin/lsr.mjs …` as a separate process. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../../src/core/store/process-liveness.ts';
-import { tempHome } from '../store/temp-home.ts';
+import { tempHome } from '../../helpers/temp-home.ts';
 import { jsonLines, lsr, spawnLsr, storedSeries, waitFor, walkReference, withStore } from './helpers.ts';
 
 let home: string;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/core/errors.ts';
 import { jsonErrorOffset } from '../../../src/core/runs/json-error-offset.ts';
 import { mergeTrainSpec, parseTrainConfig, readTrainConfigFile } from '../../../src/core/runs/run-config.ts';
-import { tempHome } from '../store/temp-home.ts';
+import { tempHome } from '../../helpers/temp-home.ts';
 
 let dir: string;
 let cleanup: () => void;

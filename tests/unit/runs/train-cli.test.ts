@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempHome } from '../store/temp-home.ts';
+import { tempHome } from '../../helpers/temp-home.ts';
 import { jsonLines, lsr, spawnLsr, storedSeries, waitFor, walkReference, withStore } from './helpers.ts';
 
 let home: string;

@@ -1,13 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../../src/core/store/process-liveness.ts';
 import { Store, openWorkspaceStore } from '../../../src/core/store/store.ts';
-import { manualClock, tempHome } from './temp-home.ts';
+import { manualClock, useTempHome } from '../../helpers/temp-home.ts';
 
-let home: string;
-let cleanup: () => void;
-beforeEach(() => ({ home, cleanup } = tempHome()));
-afterEach(() => cleanup());
+const home = useTempHome();
 
 /** The pid of a process that has exited and been reaped. */
 function deadPid(): number {
@@ -41,7 +38,7 @@ describe('process liveness', () => {
 describe('markInterruptedRuns', () => {
   it('marks running runs whose process is dead, and leaves the others', () => {
     const clock = manualClock();
-    const store = Store.open(home, { clock: clock.now });
+    const store = Store.open(home(), { clock: clock.now });
     const dead = store.runs.create({ name: 'dead', config: {} });
     const alive = store.runs.create({ name: 'alive', config: {} });
     const queued = store.runs.create({ name: 'queued', config: {} });
@@ -70,7 +67,7 @@ describe('markInterruptedRuns', () => {
 
   it('marks a run whose live-looking process has been silent past the limit (e.g. a reused pid)', () => {
     const clock = manualClock();
-    const store = Store.open(home, { clock: clock.now });
+    const store = Store.open(home(), { clock: clock.now });
     const run = store.runs.create({ config: {} });
     store.runs.transition(run.id, 'running', { pid: process.pid });
     clock.advance(60_000);
@@ -84,7 +81,7 @@ describe('markInterruptedRuns', () => {
 
   it('judges a run from another host by its heartbeat only', () => {
     const clock = manualClock();
-    const store = Store.open(home, { clock: clock.now });
+    const store = Store.open(home(), { clock: clock.now });
     const run = store.runs.create({ config: {} });
     store.runs.transition(run.id, 'running', { pid: deadPid() });
     store.db.prepare(`UPDATE runs SET host = 'elsewhere' WHERE id = ?`).run(run.id);
@@ -95,11 +92,11 @@ describe('markInterruptedRuns', () => {
   });
 
   it('runs on every workspace open', () => {
-    const first = Store.open(home);
+    const first = Store.open(home());
     const run = first.runs.create({ config: {} });
     first.runs.transition(run.id, 'running', { pid: deadPid() });
     first.close();
-    const second = openWorkspaceStore(home);
+    const second = openWorkspaceStore(home());
     expect(second.runs.require(run.id).status).toBe('interrupted');
     second.close();
   });

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Store } from '../../../src/core/store/store.ts';
-import { tempHome } from './temp-home.ts';
+import { tempHome } from '../../helpers/temp-home.ts';
 
 let home: string;
 let cleanup: () => void;

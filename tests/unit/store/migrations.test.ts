@@ -1,18 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../../src/core/store/errors.ts';
 import { MIGRATIONS } from '../../../src/core/store/migrations/index.ts';
 import { appliedMigrations, checkMigrationList } from '../../../src/core/store/migrations/runner.ts';
 import type { Migration } from '../../../src/core/store/migrations/types.ts';
 import { openDatabase, storeFile } from '../../../src/core/store/open.ts';
-import { tempHome } from './temp-home.ts';
+import { useTempHome } from '../../helpers/temp-home.ts';
 
-let home: string;
-let cleanup: () => void;
-beforeEach(() => ({ home, cleanup } = tempHome()));
-afterEach(() => cleanup());
+const home = useTempHome();
 
 const tableNames = (db: Database.Database) =>
   (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
@@ -27,7 +24,7 @@ describe('migrations', () => {
   });
 
   it('are applied once: a second open applies nothing and changes no schema', () => {
-    const file = storeFile(home);
+    const file = storeFile(home());
     const first = openDatabase(file);
     const applied = appliedMigrations(first);
     const schema = first.prepare('SELECT type, name, sql FROM sqlite_schema ORDER BY name').all();
@@ -45,7 +42,7 @@ describe('migrations', () => {
     const v1: Migration = { version: 1, name: 'a', up: (db) => (order.push(1), db.exec('CREATE TABLE a (x)')) };
     const v2: Migration = { version: 2, name: 'b', up: (db) => (order.push(2), db.exec('ALTER TABLE a ADD COLUMN y')) };
     const v3: Migration = { version: 3, name: 'c', up: (db) => (order.push(3), db.exec('CREATE TABLE c (z)')) };
-    const file = storeFile(home);
+    const file = storeFile(home());
     openDatabase(file, { migrations: [v1] }).close();
     expect(order).toEqual([1]);
     const db = openDatabase(file, { migrations: [v1, v2, v3] });
@@ -58,7 +55,7 @@ describe('migrations', () => {
   });
 
   it('a failing migration is rolled back entirely; the ones before it stay applied', () => {
-    const file = storeFile(home);
+    const file = storeFile(home());
     const ok: Migration = { version: 1, name: 'ok', up: (db) => db.exec('CREATE TABLE kept (x)') };
     const bad: Migration = {
       version: 2,
@@ -76,7 +73,7 @@ describe('migrations', () => {
   });
 
   it('refuses a database migrated by a newer version, without touching it', () => {
-    const file = storeFile(home);
+    const file = storeFile(home());
     openDatabase(file).close();
     const raw = new Database(file);
     raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(MIGRATIONS.length + 1, 'future', '2099-01-01T00:00:00.000Z');

@@ -1,16 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../../src/core/store/errors.ts';
 import { DB_FILE_NAME, storeFile } from '../../../src/core/store/open.ts';
 import { Store } from '../../../src/core/store/store.ts';
-import { tempHome } from './temp-home.ts';
+import { useTempHome } from '../../helpers/temp-home.ts';
 
-let home: string;
-let cleanup: () => void;
-beforeEach(() => ({ home, cleanup } = tempHome()));
-afterEach(() => cleanup());
+const home = useTempHome();
 
 function expectStoreError(fn: () => unknown, kind: StoreError['kind'], file: string, text: RegExp): void {
   let caught: unknown;
@@ -41,10 +38,10 @@ function populated(file: string): void {
 
 describe('openDatabase', () => {
   it('creates <home>/lsr.sqlite in WAL mode with foreign keys and a busy timeout', () => {
-    const store = Store.open(home, { busyTimeoutMs: 1234 });
+    const store = Store.open(home(), { busyTimeoutMs: 1234 });
     try {
-      expect(store.file).toBe(path.join(home, DB_FILE_NAME));
-      expect(storeFile(home)).toBe(store.file);
+      expect(store.file).toBe(path.join(home(), DB_FILE_NAME));
+      expect(storeFile(home())).toBe(store.file);
       expect(fs.existsSync(store.file)).toBe(true);
       expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -59,16 +56,16 @@ describe('openDatabase', () => {
   });
 
   it('refuses a file that is not a database and leaves it byte for byte as it was', () => {
-    const file = storeFile(home);
+    const file = storeFile(home());
     const garbage = Buffer.from('this is not a database\n'.repeat(300));
     fs.writeFileSync(file, garbage);
-    expectStoreError(() => Store.open(home), 'corrupt', file, /not an SQLite database/);
+    expectStoreError(() => Store.open(home()), 'corrupt', file, /not an SQLite database/);
     expect(fs.readFileSync(file).equals(garbage)).toBe(true);
-    expect(fs.readdirSync(home)).toEqual([DB_FILE_NAME]);
+    expect(fs.readdirSync(home())).toEqual([DB_FILE_NAME]);
   });
 
   it('refuses a database whose pages are damaged (quick_check) and leaves it untouched', () => {
-    const file = storeFile(home);
+    const file = storeFile(home());
     populated(file);
     const bytes = fs.readFileSync(file);
     const pageSize = bytes.readUInt16BE(16);
@@ -77,69 +74,69 @@ describe('openDatabase', () => {
     const damaged = Buffer.from(bytes);
     for (let page = 2; page < 6; page++) damaged.fill(0xa5, page * pageSize, page * pageSize + 64);
     fs.writeFileSync(file, damaged);
-    expectStoreError(() => Store.open(home), 'corrupt', file, /not a usable lsr database/);
+    expectStoreError(() => Store.open(home()), 'corrupt', file, /not a usable lsr database/);
     expect(fs.readFileSync(file).equals(damaged)).toBe(true);
   });
 
   it('refuses a database that fails PRAGMA quick_check (a row breaking its CHECK constraint)', () => {
-    const file = storeFile(home);
+    const file = storeFile(home());
     populated(file);
     const raw = new Database(file);
     raw.pragma('ignore_check_constraints = ON');
     raw.prepare(`UPDATE runs SET status = 'exploded'`).run();
     raw.close();
     const before = fs.readFileSync(file);
-    expectStoreError(() => Store.open(home), 'corrupt', file, /quick_check: CHECK constraint failed in runs/);
+    expectStoreError(() => Store.open(home()), 'corrupt', file, /quick_check: CHECK constraint failed in runs/);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 
   it('reports a database locked by another connection and does not modify it', () => {
-    const file = storeFile(home);
+    const file = storeFile(home());
     populated(file);
     const holder = new Database(file);
     holder.exec('BEGIN EXCLUSIVE');
     try {
       const before = fs.readFileSync(file);
-      expectStoreError(() => Store.open(home, { busyTimeoutMs: 100 }), 'locked', file, /locked by another process/);
+      expectStoreError(() => Store.open(home(), { busyTimeoutMs: 100 }), 'locked', file, /locked by another process/);
       expect(fs.readFileSync(file).equals(before)).toBe(true);
     } finally {
       holder.exec('ROLLBACK');
       holder.close();
     }
     // Once released it opens normally, with its data.
-    const store = Store.open(home);
+    const store = Store.open(home());
     expect(store.runs.list().map((r) => r.name)).toEqual(['seed']);
     store.close();
   });
 
   it('reports a database held in exclusive locking mode by another connection', () => {
-    const file = storeFile(home);
+    const file = storeFile(home());
     populated(file);
     const holder = new Database(file);
     holder.pragma('locking_mode = EXCLUSIVE');
     holder.exec('BEGIN IMMEDIATE; UPDATE runs SET notes = notes; COMMIT');
     try {
-      expectStoreError(() => Store.open(home, { busyTimeoutMs: 100 }), 'locked', file, /locked by another process/);
+      expectStoreError(() => Store.open(home(), { busyTimeoutMs: 100 }), 'locked', file, /locked by another process/);
     } finally {
       holder.close();
     }
   });
 
   it('refuses an SQLite database that another program made', () => {
-    const file = storeFile(home);
+    const file = storeFile(home());
     const other = new Database(file);
     other.exec('CREATE TABLE contacts (name TEXT)');
     other.close();
     const before = fs.readFileSync(file);
-    expectStoreError(() => Store.open(home), 'foreign', file, /not created by lsr.*contacts/);
+    expectStoreError(() => Store.open(home()), 'foreign', file, /not created by lsr.*contacts/);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 
   it('opens an existing workspace again with its data', () => {
-    const a = Store.open(home);
+    const a = Store.open(home());
     const run = a.runs.create({ name: 'kept', config: { k: 16 } });
     a.close();
-    const b = Store.open(home);
+    const b = Store.open(home());
     expect(b.runs.require(run.id).config).toEqual({ k: 16 });
     b.close();
   });

@@ -1,29 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { PassThrough, Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../../src/cli/main.ts';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../../../../src/core/store/store.ts';
-import { tempHome } from '../../store/temp-home.ts';
+import { lsrIn } from '../../../helpers/run-cli.ts';
+import { useTempHome } from '../../../helpers/temp-home.ts';
 
-let home: string;
-let cleanup: () => void;
-beforeEach(() => ({ home, cleanup } = tempHome()));
-afterEach(() => cleanup());
+const home = useTempHome();
 
-async function lsr(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        append(chunk.toString());
-        done();
-      },
-    });
-  const io = { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), stdin: new PassThrough() };
-  const status = await runCli([...argv, '--home', home], io, new AbortController().signal);
-  return { status, stdout, stderr };
-}
+const lsr = (...argv: string[]) => lsrIn(home(), argv);
 
 const SHOW_KEYS = ['id', 'name', 'status', 'reason', 'config', 'step', 'metrics', 'checkpoints', 'evaluations'];
 
@@ -32,7 +15,7 @@ const configK16 = { ...configK1, k: 16 };
 
 /** Two runs: one finished with metrics, checkpoints and evaluations, one queued. */
 function seed(): { done: string; queued: string } {
-  const store = Store.open(home);
+  const store = Store.open(home());
   const done = store.runs.create({ name: 'k1', config: configK1 }).id;
   store.runs.transition(done, 'running');
   const w = store.metricsWriter(done);
@@ -54,7 +37,7 @@ describe('lsr runs show', () => {
     const { done } = seed();
     const r = await lsr('runs', 'show', done, '--json');
     expect(r.status).toBe(0);
-    const shown = JSON.parse(r.stdout) as Record<string, unknown>;
+    const shown = JSON.parse(r.out) as Record<string, unknown>;
     expect(Object.keys(shown)).toEqual(SHOW_KEYS);
     expect(shown).toEqual({
       id: done,
@@ -79,14 +62,14 @@ describe('lsr runs show', () => {
     const { done } = seed();
     const human = await lsr('runs', 'show', 'k1');
     expect(human.status).toBe(0);
-    expect(human.stdout).toContain(`run       ${done}`);
-    expect(human.stdout).toMatch(/status\s+finished/);
-    expect(human.stdout).toMatch(/loss\s+1\.5/);
-    expect(human.stdout).toContain('running → finished at step 2');
+    expect(human.out).toContain(`run       ${done}`);
+    expect(human.out).toMatch(/status\s+finished/);
+    expect(human.out).toMatch(/loss\s+1\.5/);
+    expect(human.out).toContain('running → finished at step 2');
     const unknown = await lsr('runs', 'show', 'no-such-run', '--json');
     expect(unknown.status).toBe(2);
-    expect(unknown.stdout).toBe('');
-    expect(unknown.stderr).toContain('unknown run "no-such-run"');
+    expect(unknown.out).toBe('');
+    expect(unknown.err).toContain('unknown run "no-such-run"');
     expect((await lsr('runs', 'show')).status).toBe(2);
   });
 });
@@ -96,7 +79,7 @@ describe('lsr runs list', () => {
     const { done, queued } = seed();
     const r = await lsr('runs', 'list', '--json');
     expect(r.status).toBe(0);
-    const list = JSON.parse(r.stdout) as Record<string, unknown>[];
+    const list = JSON.parse(r.out) as Record<string, unknown>[];
     expect(list.map((x) => x.id)).toEqual([queued, done]);
     for (const item of list) expect(Object.keys(item)).toEqual(SHOW_KEYS);
     expect(list[0]).toEqual({ id: queued, name: 'k16', status: 'queued', reason: null, config: configK16, step: null, metrics: {}, checkpoints: [], evaluations: [] });
@@ -107,28 +90,28 @@ describe('lsr runs list', () => {
       metrics: { loss: 1.5, lr: 2e-5, 'nnz/query': 40 },
       evaluations: [{ step: 2, dataset: 'cranfield', split: 'test', metrics: { 'ndcg@10': 0.2 } }],
     });
-    const filtered = JSON.parse((await lsr('runs', 'list', '--json', '--status', 'queued')).stdout) as { id: string }[];
+    const filtered = JSON.parse((await lsr('runs', 'list', '--json', '--status', 'queued')).out) as { id: string }[];
     expect(filtered.map((x) => x.id)).toEqual([queued]);
     expect((await lsr('runs', 'list', '--status', 'bogus')).status).toBe(2);
   });
 
   it('prints a table without --json, and an empty workspace lists nothing', async () => {
-    expect(JSON.parse((await lsr('runs', 'list', '--json')).stdout)).toEqual([]);
+    expect(JSON.parse((await lsr('runs', 'list', '--json')).out)).toEqual([]);
     const { done, queued } = seed();
     const r = await lsr('runs', 'list');
-    const lines = r.stdout.trimEnd().split('\n');
+    const lines = r.out.trimEnd().split('\n');
     expect(lines[0].split(/\s+/)).toEqual(['ID', 'NAME', 'STATUS', 'STEP', 'K', 'BACKBONE', 'NDCG@10', 'CREATED']);
     expect(lines[1]).toMatch(new RegExp(`^${queued}\\s+k16\\s+queued\\s+-\\s+16\\s+prajjwal1/bert-tiny\\s+-`));
     expect(lines[2]).toMatch(new RegExp(`^${done}\\s+k1\\s+finished\\s+2\\s+1\\s+prajjwal1/bert-tiny\\s+0\\.2000 \\(cranfield\\)`));
   });
 
   it('marks runs whose process died as interrupted before listing', async () => {
-    const store = Store.open(home);
+    const store = Store.open(home());
     const run = store.runs.create({ config: {} }).id;
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     store.runs.transition(run, 'running', { pid: dead });
     store.close();
-    const [item] = JSON.parse((await lsr('runs', 'list', '--json')).stdout) as { status: string; reason: string }[];
+    const [item] = JSON.parse((await lsr('runs', 'list', '--json')).out) as { status: string; reason: string }[];
     expect(item.status).toBe('interrupted');
     expect(item.reason).toBe(`its process (pid ${dead}) is no longer running`);
   });
@@ -139,15 +122,15 @@ describe('lsr runs cancel', () => {
     const { done, queued } = seed();
     const r = await lsr('runs', 'cancel', queued);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('cancelled');
-    const store = Store.open(home);
+    expect(r.out).toContain('cancelled');
+    const store = Store.open(home());
     expect(store.runs.require(queued)).toMatchObject({ status: 'cancelled', reason: 'cancelled by user' });
     store.close();
     const again = await lsr('runs', 'cancel', done, '--json');
-    expect(JSON.parse(again.stdout)).toEqual({ id: done, status: 'finished', outcome: 'already-ended', signalled: false });
+    expect(JSON.parse(again.out)).toEqual({ id: done, status: 'finished', outcome: 'already-ended', signalled: false });
     const unknown = await lsr('runs', 'cancel', 'nope');
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('unknown run "nope"');
+    expect(unknown.err).toContain('unknown run "nope"');
   });
 
   it('asks a running run to stop: sets the flag and sends SIGTERM to its live process', async () => {
@@ -161,17 +144,17 @@ describe('lsr runs cancel', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
 
-    const store = Store.open(home);
+    const store = Store.open(home());
     const run = store.runs.create({ config: {} }).id;
     store.runs.transition(run, 'running', { pid: child.pid! });
     store.close();
 
     const r = await lsr('runs', 'cancel', run, '--json');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ id: run, status: 'running', outcome: 'requested', signalled: true });
+    expect(JSON.parse(r.out)).toEqual({ id: run, status: 'running', outcome: 'requested', signalled: true });
     expect(await exited).toBe(0);
     expect(out).toBe('readygot SIGTERM');
-    const after = Store.open(home);
+    const after = Store.open(home());
     expect(after.runs.isCancelRequested(run)).toBe(true);
     after.close();
   });
