@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MaskedLmModel, MlmModelInfo, RawTensor, WeightMap } from './types.ts';
-import { transposeData } from './weights.ts';
+import { transposeData, type CheckpointWeights } from './weights.ts';
 
 interface Param {
   variable: tf.Variable;
@@ -90,11 +90,25 @@ export abstract class MaskedLmBase implements MaskedLmModel {
     this.info = { ...info, rescaleK: 1 };
   }
 
-  /** Called by the subclass once the embedding (and, if untied, decoder) variables exist. */
-  protected setDecoder(weight: tf.Variable, bias: tf.Variable): void {
-    this.decoderW = weight;
-    this.decoderB = bias;
+  /**
+   * Called by the subclass once its other parameters exist: takes the decoder bias (under its name or the
+   * first alias present) and, when untied, the decoder weight. Tied, the decoder is `embedding`, as
+   * transformers points it at the input embeddings and ignores a stored decoder weight.
+   */
+  protected loadDecoder(weights: CheckpointWeights, embedding: tf.Variable, biasAliases: readonly string[] = []): void {
+    const { vocabSize, hiddenSize, tied } = this.info;
+    const names = this.decoderNames;
+    const rawBias =
+      biasAliases.length === 0 ? weights.take(names.decoderBias, [vocabSize]) : weights.takeFirst([names.decoderBias, ...biasAliases], [vocabSize]);
+    this.decoderB = this.params.add(names.decoderBias, rawBias);
+    this.decoderW = tied ? embedding : this.params.add(names.decoderWeight, weights.take(names.decoderWeight, [vocabSize, hiddenSize]));
     this.refreshVariables();
+  }
+
+  protected checkSequenceLength(seq: number): void {
+    if (seq > this.info.maxPositions) {
+      throw new Error(`sequence length ${seq} exceeds max_position_embeddings ${this.info.maxPositions}`);
+    }
   }
 
   private refreshVariables(): void {

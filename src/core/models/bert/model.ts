@@ -1,26 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  activationByName,
-  additiveAttentionMask,
-  layerNorm,
-  denseInOut,
-  maybeDropout,
-  selfAttention,
-  type Activation,
-} from '../../tensor/nn.ts';
+import { activationByName, additiveAttentionMask, maybeDropout, selfAttention, type Activation } from '../../tensor/nn.ts';
 import { gatherRows } from '../../tensor/embedding-grad.ts';
+import { applyDense as dense, applyNorm, linearAndNormLoaders, type Dense, type Norm } from '../linear-and-layer-norm.ts';
 import { MaskedLmBase } from '../masked-lm-base.ts';
 import type { CheckpointWeights } from '../weights.ts';
 import type { BertConfig } from './config.ts';
 
-interface Dense {
-  w: tf.Variable;
-  b: tf.Variable;
-}
-interface Norm {
-  gamma: tf.Variable;
-  beta: tf.Variable;
-}
 interface BertLayer {
   query: Dense;
   key: Dense;
@@ -82,39 +67,27 @@ export class BertMaskedLm extends MaskedLmBase {
     const H = c.hiddenSize;
     const p = this.params;
     try {
-      const dense = (prefix: string, out: number, inp: number): Dense => ({
-        w: p.add(`${prefix}.weight`, weights.take(`${prefix}.weight`, [out, inp]), { linear: true }),
-        b: p.add(`${prefix}.bias`, weights.take(`${prefix}.bias`, [out])),
-      });
-      const norm = (prefix: string): Norm => ({
-        gamma: p.add(`${prefix}.weight`, weights.take(`${prefix}.weight`, [H])),
-        beta: p.add(`${prefix}.bias`, weights.take(`${prefix}.bias`, [H])),
-      });
+      const load = linearAndNormLoaders(p, weights, H);
       this.wordEmb = p.add(BERT_NAMES.wordEmbeddings, weights.take(BERT_NAMES.wordEmbeddings, [c.vocabSize, H]));
       this.posEmb = p.add(BERT_NAMES.positionEmbeddings, weights.take(BERT_NAMES.positionEmbeddings, [c.maxPositionEmbeddings, H]));
       this.typeEmb = p.add(BERT_NAMES.tokenTypeEmbeddings, weights.take(BERT_NAMES.tokenTypeEmbeddings, [c.typeVocabSize, H]));
-      this.embNorm = norm(BERT_NAMES.embeddingsNorm);
+      this.embNorm = load.norm(BERT_NAMES.embeddingsNorm);
       for (let i = 0; i < c.numHiddenLayers; i++) {
         const l = BERT_NAMES.layer(i);
         this.layers.push({
-          query: dense(`${l}.attention.self.query`, H, H),
-          key: dense(`${l}.attention.self.key`, H, H),
-          value: dense(`${l}.attention.self.value`, H, H),
-          attnOut: dense(`${l}.attention.output.dense`, H, H),
-          attnNorm: norm(`${l}.attention.output.LayerNorm`),
-          intermediate: dense(`${l}.intermediate.dense`, c.intermediateSize, H),
-          output: dense(`${l}.output.dense`, H, c.intermediateSize),
-          outNorm: norm(`${l}.output.LayerNorm`),
+          query: load.dense(`${l}.attention.self.query`, H, H),
+          key: load.dense(`${l}.attention.self.key`, H, H),
+          value: load.dense(`${l}.attention.self.value`, H, H),
+          attnOut: load.dense(`${l}.attention.output.dense`, H, H),
+          attnNorm: load.norm(`${l}.attention.output.LayerNorm`),
+          intermediate: load.dense(`${l}.intermediate.dense`, c.intermediateSize, H),
+          output: load.dense(`${l}.output.dense`, H, c.intermediateSize),
+          outNorm: load.norm(`${l}.output.LayerNorm`),
         });
       }
-      this.headDense = dense(BERT_NAMES.headDense, H, H);
-      this.headNorm = norm(BERT_NAMES.headNorm);
-      const bias = p.add(BERT_NAMES.decoderBias, weights.takeFirst([BERT_NAMES.decoderBias, BERT_NAMES.decoderBiasAlias], [c.vocabSize]));
-      // Tied: transformers points the decoder at the input embeddings and ignores a stored decoder weight.
-      const decoder = c.tieWordEmbeddings
-        ? this.wordEmb
-        : p.add(BERT_NAMES.decoderWeight, weights.take(BERT_NAMES.decoderWeight, [c.vocabSize, H]));
-      this.setDecoder(decoder, bias);
+      this.headDense = load.dense(BERT_NAMES.headDense, H, H);
+      this.headNorm = load.norm(BERT_NAMES.headNorm);
+      this.loadDecoder(weights, this.wordEmb, [BERT_NAMES.decoderBiasAlias]);
     } catch (err) {
       this.params.dispose();
       throw err;
@@ -124,10 +97,9 @@ export class BertMaskedLm extends MaskedLmBase {
   headHidden(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D, training = false): tf.Tensor3D {
     const c = this.config;
     const [batch, seq] = inputIds.shape;
-    if (seq > c.maxPositionEmbeddings) {
-      throw new Error(`sequence length ${seq} exceeds max_position_embeddings ${c.maxPositionEmbeddings}`);
-    }
+    this.checkSequenceLength(seq);
     const drop = training ? c.hiddenDropoutProb : 0;
+    const norm = (x: tf.Tensor2D, n: Norm) => applyNorm(x, n, c.layerNormEps);
     return tf.tidy(() => {
       const ids = tf.reshape(tf.cast(inputIds, 'int32'), [batch * seq]) as tf.Tensor1D;
       const words = gatherRows(this.wordEmb as tf.Tensor2D, ids) as tf.Tensor2D;
@@ -138,27 +110,19 @@ export class BertMaskedLm extends MaskedLmBase {
         tf.add(tf.reshape(tf.add(words, typeZero), [batch, seq, c.hiddenSize]), positions),
         [batch * seq, c.hiddenSize],
       ) as tf.Tensor2D;
-      let x = maybeDropout(this.norm(summed, this.embNorm), drop, training);
+      let x = maybeDropout(norm(summed, this.embNorm), drop, training);
       const mask = additiveAttentionMask(attentionMask);
       const shape = { batch, seq, heads: c.numAttentionHeads };
       for (const layer of this.layers) {
-        const ctx = selfAttention(this.dense(x, layer.query), this.dense(x, layer.key), this.dense(x, layer.value), mask, shape, {
+        const ctx = selfAttention(dense(x, layer.query), dense(x, layer.key), dense(x, layer.value), mask, shape, {
           dropout: training ? c.attentionProbsDropoutProb : 0,
         });
-        const attn = this.norm(tf.add(maybeDropout(this.dense(ctx, layer.attnOut), drop, training), x), layer.attnNorm);
-        const inner = this.act(this.dense(attn, layer.intermediate)) as tf.Tensor2D;
-        x = this.norm(tf.add(maybeDropout(this.dense(inner, layer.output), drop, training), attn), layer.outNorm);
+        const attn = norm(tf.add(maybeDropout(dense(ctx, layer.attnOut), drop, training), x), layer.attnNorm);
+        const inner = this.act(dense(attn, layer.intermediate)) as tf.Tensor2D;
+        x = norm(tf.add(maybeDropout(dense(inner, layer.output), drop, training), attn), layer.outNorm);
       }
-      const head = this.norm(this.act(this.dense(x, this.headDense)) as tf.Tensor2D, this.headNorm);
+      const head = norm(this.act(dense(x, this.headDense)) as tf.Tensor2D, this.headNorm);
       return tf.reshape(head, [batch, seq, c.hiddenSize]) as tf.Tensor3D;
     });
-  }
-
-  private dense(x: tf.Tensor2D, d: Dense): tf.Tensor2D {
-    return denseInOut(x, d.w as tf.Tensor2D, d.b as tf.Tensor1D);
-  }
-
-  private norm(x: tf.Tensor2D, n: Norm): tf.Tensor2D {
-    return layerNorm(x, n.gamma as tf.Tensor1D, n.beta as tf.Tensor1D, this.config.layerNormEps);
   }
 }
