@@ -14,7 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SeededRandom } from '../src/core/data/seeded-rng.ts';
+import { Rng } from '../src/core/train/rng.ts';
 
 function arg(name: string, fallback?: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,7 +26,7 @@ function arg(name: string, fallback?: string): string {
 const out = arg('out');
 const numDocs = Number(arg('docs', '20000'));
 const numQueries = Number(arg('queries', '200'));
-const rng = new SeededRandom(Number(arg('seed', '1')));
+const rng = new Rng(Number(arg('seed', '1')));
 
 const VOCAB = 30522;
 const FIRST_ID = 1000;

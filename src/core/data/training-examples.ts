@@ -1,6 +1,6 @@
 import { InputError } from '../errors.ts';
+import { Rng } from '../train/rng.ts';
 import { readLines } from './read-lines.ts';
-import { SeededRandom } from './seeded-rng.ts';
 
 /**
  * One training example, as stored in a dataset's `train-triples.jsonl`: texts, plus the ids when known,
@@ -78,7 +78,7 @@ export interface QrelsExampleOptions {
  * judged non-relevant or relevant document is never used as a random negative). Same seed, same examples.
  */
 export function* trainingExamplesFromQrels(source: QrelsExampleSource, options: QrelsExampleOptions): Generator<TrainingExample> {
-  const rng = new SeededRandom(options.seed);
+  const rng = Rng.forStream(options.seed, 'qrels-negatives');
   const perExample = options.negatives ?? 1;
   const docIds = [...source.corpus.keys()];
   for (const [qid, judged] of source.qrels) {

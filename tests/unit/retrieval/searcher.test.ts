@@ -2,17 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../../src/core/data/seeded-rng.ts';
 import { InvertedIndexBuilder, type InvertedIndex } from '../../../src/core/retrieval/inverted-index.ts';
 import { loadIndex, saveIndex } from '../../../src/core/retrieval/index-file.ts';
 import { Searcher, prepareQuery, resultToRun } from '../../../src/core/retrieval/searcher.ts';
 import { ForwardScan } from '../../../src/core/retrieval/forward-scan.ts';
 import { toSparseVector } from '../../../src/core/retrieval/sparse-vector.ts';
+import { Rng } from '../../../src/core/train/rng.ts';
 
 type Vec = Record<string, number>;
 
 /** SPLADE-like random vectors: Zipf-distributed term ids, `nnz` distinct terms, weights from `weight()`. */
-function randomVectors(rng: SeededRandom, count: number, nnz: [number, number], vocab: number, weight: () => number): Vec[] {
+function randomVectors(rng: Rng, count: number, nnz: [number, number], vocab: number, weight: () => number): Vec[] {
   const out: Vec[] = [];
   for (let i = 0; i < count; i++) {
     const v: Vec = {};
@@ -50,7 +50,7 @@ const idFor = (i: number): string => `doc${(i * 7919) % 100003}`;
 
 describe('inverted index search', () => {
   it('returns exactly the brute-force top k, ties by docid descending, for dyadic weights (exact sums)', () => {
-    const rng = new SeededRandom(7);
+    const rng = new Rng(7);
     const dyadic = (): number => (1 + rng.int(8)) / 4; // few distinct values → many exact ties
     const docs = randomVectors(rng, 3000, [20, 60], 2000, dyadic);
     const ids = docs.map((_, i) => idFor(i));
@@ -72,7 +72,7 @@ describe('inverted index search', () => {
   });
 
   it('gives bit-identical results from term-at-a-time, MaxScore and the forward scan on float weights', () => {
-    const rng = new SeededRandom(11);
+    const rng = new Rng(11);
     const splade = (): number => Math.fround(0.05 + 2.5 * rng.next() ** 3);
     const docs = randomVectors(rng, 3000, [60, 150], 30522, splade);
     const ids = docs.map((_, i) => idFor(i));
@@ -98,7 +98,7 @@ describe('inverted index search', () => {
   });
 
   it('saves and reloads an index (float32 and uint8 impacts) with identical results', async () => {
-    const rng = new SeededRandom(3);
+    const rng = new Rng(3);
     const w = (): number => Math.fround(0.1 + 3 * rng.next());
     const docs = randomVectors(rng, 500, [10, 40], 3000, w);
     const ids = docs.map((_, i) => idFor(i));
