@@ -3,19 +3,12 @@ import path from 'node:path';
 import { InputError } from '../errors.ts';
 import { isQrelsHeader } from '../eval/qrels.ts';
 import type { DatasetWriter } from './dataset-writer.ts';
+import { tryParseJsonObject } from './json-objects.ts';
 import { readLines } from './read-lines.ts';
 import { firstExisting, listFiles, requireFolder, splitName } from './source-files.ts';
 import { validateTrainingExample } from './training-examples.ts';
 
 const INTEGER = /^[+-]?\d+$/;
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    return new Error(`not valid JSON (${(err as Error).message})`);
-  }
-}
 
 /** `_id` as BEIR writes it: a string, or a number some sets use. */
 function idOf(o: Record<string, unknown>): string | undefined {
@@ -40,11 +33,10 @@ export async function readBeir(source: string, w: DatasetWriter): Promise<void> 
   for await (const { text, line } of readLines(corpus)) {
     if (text.trim() === '') continue;
     w.log.line(corpus);
-    const o = parseJson(text);
-    if (o instanceof Error) w.log.bad(corpus, line, o.message);
-    else if (typeof o !== 'object' || o === null || Array.isArray(o)) w.log.bad(corpus, line, 'expected a JSON object');
+    const parsed = tryParseJsonObject(text);
+    if (!parsed.ok) w.log.bad(corpus, line, parsed.reason);
     else {
-      const rec = o as Record<string, unknown>;
+      const rec = parsed.value;
       const id = idOf(rec);
       const title = rec.title ?? '';
       if (id === undefined) w.log.bad(corpus, line, 'field "_id": expected a non-empty string');
@@ -58,11 +50,10 @@ export async function readBeir(source: string, w: DatasetWriter): Promise<void> 
   for await (const { text, line } of readLines(queries)) {
     if (text.trim() === '') continue;
     w.log.line(queries);
-    const o = parseJson(text);
-    if (o instanceof Error) w.log.bad(queries, line, o.message);
-    else if (typeof o !== 'object' || o === null || Array.isArray(o)) w.log.bad(queries, line, 'expected a JSON object');
+    const parsed = tryParseJsonObject(text);
+    if (!parsed.ok) w.log.bad(queries, line, parsed.reason);
     else {
-      const rec = o as Record<string, unknown>;
+      const rec = parsed.value;
       const id = idOf(rec);
       if (id === undefined) w.log.bad(queries, line, 'field "_id": expected a non-empty string');
       else if (typeof rec.text !== 'string') w.log.bad(queries, line, 'field "text": expected a string');
@@ -96,11 +87,11 @@ export async function readBeir(source: string, w: DatasetWriter): Promise<void> 
     for await (const { text, line } of readLines(triples)) {
       if (text.trim() === '') continue;
       w.log.line(triples);
-      const o = parseJson(text);
-      if (o instanceof Error) w.log.bad(triples, line, o.message);
+      const parsed = tryParseJsonObject(text);
+      if (!parsed.ok) w.log.bad(triples, line, parsed.reason);
       else {
         try {
-          w.addExample(validateTrainingExample(o, triples, line));
+          w.addExample(validateTrainingExample(parsed.value, triples, line));
         } catch (err) {
           if (!(err instanceof InputError)) throw err;
           w.log.bad(triples, line, err.message.replace(`${triples}:${line}: `, ''));

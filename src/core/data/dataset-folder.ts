@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InputError } from '../errors.ts';
 import { readQrels, type Qrels } from '../eval/qrels.ts';
 import { CORPUS_FILE, QRELS_DIR, QUERIES_FILE, TRIPLES_FILE } from './dataset-writer.ts';
-import { readLines } from './read-lines.ts';
+import { readJsonObjects, type JsonObject } from './json-objects.ts';
 import { trainingExamplesFromQrels, readTrainingExamples, type QrelsExampleOptions, type TrainingExample } from './training-examples.ts';
 
 export interface CorpusDoc {
@@ -36,26 +36,31 @@ export function listSplits(folder: string): string[] {
     .sort();
 }
 
-async function* jsonObjects(file: string): AsyncGenerator<{ obj: Record<string, unknown>; line: number }> {
-  for await (const { text, line } of readLines(file)) {
-    if (text.trim() === '') continue;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(text);
-    } catch (err) {
-      throw new InputError(`not valid JSON (${(err as Error).message})`, { file, line });
-    }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new InputError('expected a JSON object', { file, line });
-    yield { obj: obj as Record<string, unknown>, line };
-  }
-}
-
-function stringField(o: Record<string, unknown>, field: string, file: string, line: number, optional = false): string {
+function stringField(o: JsonObject, field: string, file: string, line: number, optional = false): string {
   const v = o[field];
   if (typeof v === 'number' && field === '_id') return String(v);
   if (v === undefined && optional) return '';
   if (typeof v !== 'string') throw new InputError('expected a string', { file, line, field });
   return v;
+}
+
+/** One line of a BEIR `corpus.jsonl` or `queries.jsonl`; queries have no title (''). */
+export interface BeirLine extends CorpusDoc {
+  id: string;
+  line: number;
+}
+
+/**
+ * Streams a BEIR `corpus.jsonl` (`document`) or `queries.jsonl` (`query`) strictly: a bad line is an
+ * InputError, and so is an id already in `known` (the caller records each id it takes, in a map it keeps anyway).
+ */
+export async function* readBeirLines(file: string, kind: 'document' | 'query', known: { has(id: string): boolean }): AsyncGenerator<BeirLine> {
+  for await (const { obj, line } of readJsonObjects(file)) {
+    const id = stringField(obj, '_id', file, line);
+    if (known.has(id)) throw new InputError(`duplicate ${kind} id "${id}"`, { file, line });
+    const title = kind === 'document' ? stringField(obj, 'title', file, line, true) : '';
+    yield { id, title, text: stringField(obj, 'text', file, line), line };
+  }
 }
 
 /**
@@ -72,17 +77,9 @@ export async function loadDatasetFolder(folder: string, split = 'test'): Promise
     throw new InputError(`no split "${split}"${have.length ? ` (available: ${have.join(', ')})` : ''}`, { file: qrelsFile });
   }
   const corpus = new Map<string, CorpusDoc>();
-  for await (const { obj, line } of jsonObjects(corpusFile)) {
-    const id = stringField(obj, '_id', corpusFile, line);
-    if (corpus.has(id)) throw new InputError(`duplicate document id "${id}"`, { file: corpusFile, line });
-    corpus.set(id, { title: stringField(obj, 'title', corpusFile, line, true), text: stringField(obj, 'text', corpusFile, line) });
-  }
+  for await (const d of readBeirLines(corpusFile, 'document', corpus)) corpus.set(d.id, { title: d.title, text: d.text });
   const queries = new Map<string, string>();
-  for await (const { obj, line } of jsonObjects(queriesFile)) {
-    const id = stringField(obj, '_id', queriesFile, line);
-    if (queries.has(id)) throw new InputError(`duplicate query id "${id}"`, { file: queriesFile, line });
-    queries.set(id, stringField(obj, 'text', queriesFile, line));
-  }
+  for await (const q of readBeirLines(queriesFile, 'query', queries)) queries.set(q.id, q.text);
   return { folder, split, corpus, queries, qrels: await readQrels(qrelsFile) };
 }
 

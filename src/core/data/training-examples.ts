@@ -1,6 +1,6 @@
 import { InputError } from '../errors.ts';
 import { Rng } from '../train/rng.ts';
-import { readLines } from './read-lines.ts';
+import { readJsonObjects, type JsonObject } from './json-objects.ts';
 
 /**
  * One training example, as stored in a dataset's `train-triples.jsonl`: texts, plus the ids when known,
@@ -17,9 +17,7 @@ export interface TrainingExample {
 }
 
 /** Validates one parsed `train-triples.jsonl` object; throws InputError naming the field. */
-export function validateTrainingExample(obj: unknown, file: string, line: number): TrainingExample {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new InputError('expected a JSON object', { file, line });
-  const o = obj as Record<string, unknown>;
+export function validateTrainingExample(o: JsonObject, file: string, line: number): TrainingExample {
   const str = (field: string): string => {
     if (typeof o[field] !== 'string') throw new InputError('expected a string', { file, line, field });
     return o[field] as string;
@@ -45,16 +43,7 @@ export function validateTrainingExample(obj: unknown, file: string, line: number
 
 /** Streams the examples of a `train-triples.jsonl` file (strict: a bad line is an InputError). */
 export async function* readTrainingExamples(file: string): AsyncGenerator<TrainingExample> {
-  for await (const { text, line } of readLines(file)) {
-    if (text.trim() === '') continue;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(text);
-    } catch (err) {
-      throw new InputError(`not valid JSON (${(err as Error).message})`, { file, line });
-    }
-    yield validateTrainingExample(obj, file, line);
-  }
+  for await (const { obj, line } of readJsonObjects(file)) yield validateTrainingExample(obj, file, line);
 }
 
 export interface QrelsExampleSource {

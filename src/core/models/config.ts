@@ -1,26 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { readJsonObjectFile } from '../data/json-objects.ts';
 import { InputError } from '../errors.ts';
 
 export const CONFIG_FILE = 'config.json';
 
 /** Reads `config.json` of a Hugging Face folder as a plain object (keys stay snake_case here). */
 export function readConfigJson(folder: string): Record<string, unknown> {
-  const file = path.join(folder, CONFIG_FILE);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError('missing: a model folder needs config.json', { file });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`not valid JSON (${(err as Error).message})`, { file });
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError('expected a JSON object', { file });
-  return json as Record<string, unknown>;
+  return readJsonObjectFile(path.join(folder, CONFIG_FILE), 'missing: a model folder needs config.json');
 }
 
 /**

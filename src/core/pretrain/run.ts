@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { readJsonObjectFile } from '../data/json-objects.ts';
 import { CancelledError, InputError } from '../errors.ts';
 import { CONFIG_FILE } from '../models/config.ts';
 import { readCheckpointWeights } from '../models/load.ts';
@@ -139,23 +140,6 @@ export interface PretrainSummary {
 export const SUMMARY_FILE = 'pretrain-summary.json';
 const DEFAULT_MAX_LENGTH = 128;
 
-function readConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError('file not found', { file });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`not valid JSON (${(err as Error).message})`, { file });
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError('expected a JSON object', { file });
-  return json as Record<string, unknown>;
-}
-
 function checkOptions(o: PretrainOptions): void {
   const int = (v: number, field: string, min: number): void => {
     if (!Number.isInteger(v) || v < min) throw new InputError(`expected an integer ≥ ${min}, got ${v}`, { field });
@@ -260,7 +244,7 @@ export async function pretrainMlm(
   }
   const warn = (message: string): void => onEvent({ type: 'warning', message });
   const configFile = opts.configFile ?? path.join(opts.initFrom!, CONFIG_FILE);
-  const given = readConfigFile(configFile);
+  const given = readJsonObjectFile(configFile, 'file not found');
   const arch = pretrainArchitecture(given, configFile);
   const tokenizer = await deps.loadTokenizer(tokenizerDir, given);
   const special = readSpecialTokens(tokenizerDir);

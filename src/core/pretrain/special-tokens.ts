@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseJsonObject } from '../data/json-objects.ts';
 import { InputError } from '../errors.ts';
 
 /** What masking needs from a tokenizer folder beyond encoding: the mask token and every special id. */
@@ -10,14 +11,7 @@ export interface SpecialTokens {
 }
 
 function readJson(file: string): Record<string, unknown> | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    const json: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (typeof json === 'object' && json !== null && !Array.isArray(json)) return json as Record<string, unknown>;
-  } catch (err) {
-    throw new InputError(`not valid JSON (${(err as Error).message})`, { file });
-  }
-  throw new InputError('expected a JSON object', { file });
+  return fs.existsSync(file) ? parseJsonObject(fs.readFileSync(file, 'utf8'), { file }) : undefined;
 }
 
 /** A special token is written as a string or as an AddedToken object `{"content": …}`. */

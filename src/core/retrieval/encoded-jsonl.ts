@@ -1,5 +1,6 @@
-import { InputError } from '../errors.ts';
+import { parseJsonObject } from '../data/json-objects.ts';
 import { readLines } from '../data/read-lines.ts';
+import { InputError } from '../errors.ts';
 
 /** One line of `lsr encode` output: `{"id", "nnz", "vector": {"<key>": weight}}`. */
 export interface EncodedRecord {
@@ -13,14 +14,7 @@ export interface EncodedRecord {
  */
 export function parseEncodedLine(text: string, file: string, line: number): EncodedRecord | undefined {
   if (text.trim() === '') return undefined;
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`not valid JSON (${(err as Error).message})`, { file, line });
-  }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new InputError('expected a JSON object', { file, line });
-  const { id, vector } = obj as { id?: unknown; vector?: unknown };
+  const { id, vector } = parseJsonObject(text, { file, line });
   if (typeof id !== 'string' || id === '') throw new InputError('expected a non-empty string', { file, line, field: 'id' });
   if (typeof vector !== 'object' || vector === null || Array.isArray(vector)) {
     throw new InputError('expected an object of key → weight', { file, line, field: 'vector' });
