@@ -47,17 +47,25 @@ async function hubFolder(repo: string, revision: string | undefined, opts: Resol
   return result.folder;
 }
 
-async function runFolder(runId: string, step: number | undefined, opts: ResolveOptions, field: string): Promise<string> {
+/** A stored run's checkpoint folder. */
+export interface RunCheckpoint {
+  runId: string;
+  runName: string;
+  step: number;
+  folder: string;
+}
+
+/**
+ * The checkpoint of the stored run `runRef` (its id, a unique id prefix or its name) at `step`, else its
+ * latest; undefined when no run matches. A reference matching several runs, or a run without that
+ * checkpoint, is an InputError.
+ */
+export async function findRunCheckpoint(runRef: string, step: number | undefined, home: string, field: string): Promise<RunCheckpoint | undefined> {
   const { openWorkspaceStore } = await import('../store/store.ts');
-  const store = openWorkspaceStore(opts.home);
+  const store = openWorkspaceStore(home);
   try {
-    let run;
-    try {
-      run = store.runs.resolve(runId);
-    } catch (err) {
-      if (err instanceof InputError) throw new InputError(`run:${runId}${step === undefined ? '' : `@${step}`}: unknown run "${runId}" (see lsr runs list)`, { field });
-      throw err;
-    }
+    const run = store.runs.find(runRef);
+    if (!run) return undefined;
     const ckpt = step === undefined ? store.checkpoints.latest(run.id) : store.checkpoints.get(run.id, step);
     if (!ckpt) {
       const have = store.checkpoints.list(run.id).map((c) => c.step);
@@ -68,21 +76,35 @@ async function runFolder(runId: string, step: number | undefined, opts: ResolveO
         { field },
       );
     }
-    return ckpt.path;
+    return { runId: run.id, runName: run.name, step: ckpt.step, folder: ckpt.path };
   } finally {
     store.close();
   }
 }
 
-/** The one place that dispatches on the kind of MODEL: returns a local Hugging Face folder. */
-export async function resolveModelFolder(spec: string, opts: ResolveOptions, field = '--model'): Promise<string> {
+/** What a MODEL resolves to: a local Hugging Face folder, and the run checkpoint when it named one. */
+export interface ResolvedModel {
+  folder: string;
+  run?: RunCheckpoint;
+}
+
+/** The one place that dispatches on the kind of MODEL. */
+export async function resolveModel(spec: string, opts: ResolveOptions, field = '--model'): Promise<ResolvedModel> {
   const parsed = parseModelSpec(spec, field);
   switch (parsed.kind) {
     case 'folder':
-      return parsed.path;
+      return { folder: parsed.path };
     case 'hub':
-      return hubFolder(parsed.repo, parsed.revision, opts);
-    case 'run':
-      return runFolder(parsed.runId, parsed.step, opts, field);
+      return { folder: await hubFolder(parsed.repo, parsed.revision, opts) };
+    case 'run': {
+      const run = await findRunCheckpoint(parsed.runId, parsed.step, opts.home, field);
+      if (!run) throw new InputError(`${spec}: unknown run "${parsed.runId}" (see lsr runs list)`, { field });
+      return { folder: run.folder, run };
+    }
   }
+}
+
+/** A MODEL as a local Hugging Face folder (see resolveModel). */
+export async function resolveModelFolder(spec: string, opts: ResolveOptions, field = '--model'): Promise<string> {
+  return (await resolveModel(spec, opts, field)).folder;
 }

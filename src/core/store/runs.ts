@@ -178,18 +178,25 @@ export class RunsRepo {
    * A run named on a command line: its exact id, else a unique id prefix (4+ characters), else a unique name.
    */
   resolve(ref: string): RunRecord {
+    const run = this.find(ref);
+    if (!run) throw new InputError(`unknown run "${ref}" (see lsr runs list)`, { field: 'RUN' });
+    return run;
+  }
+
+  /** As `resolve`, but undefined when nothing matches; a reference matching several runs is still an error. */
+  find(ref: string): RunRecord | undefined {
     const exact = this.get(ref);
     if (exact) return exact;
-    const fail = (why: string) => new InputError(why, { field: 'RUN' });
     const candidates =
       ref.length >= 4
         ? (this.db.prepare(`SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY id`).all(ref.length, ref) as { id: string }[])
         : [];
     const byName = candidates.length > 0 ? [] : (this.db.prepare('SELECT id FROM runs WHERE name = ? ORDER BY id').all(ref) as { id: string }[]);
     const found = candidates.length > 0 ? candidates : byName;
-    if (found.length === 1) return this.require(found[0].id);
-    if (found.length > 1) throw fail(`"${ref}" matches several runs (${found.map((r) => r.id).join(', ')}); give the full id`);
-    throw fail(`unknown run "${ref}" (see lsr runs list)`);
+    if (found.length > 1) {
+      throw new InputError(`"${ref}" matches several runs (${found.map((r) => r.id).join(', ')}); give the full id`, { field: 'RUN' });
+    }
+    return found.length === 1 ? this.require(found[0].id) : undefined;
   }
 
   /** The mutable fields of every run, read in one scan without parsing configs. */

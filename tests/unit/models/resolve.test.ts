@@ -63,11 +63,15 @@ describe('MODEL specs', () => {
     const run = store.runs.create({ name: 'r', config: { model: 'x' } });
     store.checkpoints.add(run.id, 10, '/ckpt/10');
     store.checkpoints.add(run.id, 20, '/ckpt/20');
+    store.runs.create({ name: 'twin', config: {} });
+    store.runs.create({ name: 'twin', config: {} });
     store.close();
     await expect(resolveModelFolder(`run:${run.id}`, { home })).resolves.toBe('/ckpt/20');
     await expect(resolveModelFolder(`run:${run.id}@10`, { home })).resolves.toBe('/ckpt/10');
     await expect(resolveModelFolder(`run:${run.id}@15`, { home })).rejects.toThrow(/no checkpoint at step 15 \(it has: 10, 20\)/);
     await expect(resolveModelFolder('run:nope', { home })).rejects.toThrow(InputError);
+    await expect(resolveModelFolder('run:nope', { home })).rejects.toThrow(/field "--model": run:nope: unknown run "nope"/);
+    await expect(resolveModelFolder('run:twin', { home })).rejects.toThrow(/"twin" matches several runs/);
   });
 });
 
