@@ -1,11 +1,9 @@
 import type { Command } from '../command.ts';
 import { InputError } from '../../core/errors.ts';
 import { readTextRecords, type TextRecord } from '../../core/io/text-records.ts';
-import { loadMaskedLm, readModelConfig } from '../../core/models/load.ts';
 import { SpladeEncoder, type TextItem } from '../../core/splade/encoder.ts';
 import { rescaleHead, validateRescaleK } from '../../core/splade/rescale.ts';
-import { loadTokenizer } from '../../core/tokenize/load-tokenizer.ts';
-import { backendFor, maxLengthArg, modelFolderArg } from '../model-args.ts';
+import { loadModelAndTokenizer, maxLengthArg, modelFolderArg } from '../model-args.ts';
 import { float32Json, openLineSink } from '../output-lines.ts';
 
 async function* asItems(records: AsyncIterable<TextRecord>): AsyncGenerator<TextItem> {
@@ -24,11 +22,7 @@ export const encodeCommand: Command = {
     if (keys !== 'ids' && keys !== 'tokens') throw new InputError(`expected ids or tokens, got "${keys}"`, { field: '--keys' });
     const batchSize = args.number('batch-size', { integer: true, min: 1 }) ?? 32;
     const output = args.string('output');
-    const folder = await modelFolderArg(ctx);
-    // The tokenizer first: a missing one is reported before a large checkpoint is read.
-    const tokenizer = await loadTokenizer(folder, readModelConfig(folder));
-    await backendFor(ctx);
-    const model = loadMaskedLm(folder);
+    const { model, tokenizer } = await loadModelAndTokenizer(ctx, await modelFolderArg(ctx));
     try {
       const maxLength = maxLengthArg(ctx, model.info.maxPositions, tokenizer);
       rescaleHead(model, k);

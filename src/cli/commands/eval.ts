@@ -3,11 +3,9 @@ import { loadDatasetFolder } from '../../core/data/dataset-folder.ts';
 import { resolveDatasetFolder } from '../../core/data/resolve-dataset.ts';
 import { evaluateSplade } from '../../core/eval/evaluate-splade.ts';
 import { writeRun } from '../../core/eval/run-file.ts';
-import { loadMaskedLm, readModelConfig } from '../../core/models/load.ts';
 import { SpladeEncoder } from '../../core/splade/encoder.ts';
 import { rescaleHead, validateRescaleK } from '../../core/splade/rescale.ts';
-import { loadTokenizer } from '../../core/tokenize/load-tokenizer.ts';
-import { backendFor, modelFolderArg } from '../model-args.ts';
+import { loadModelAndTokenizer, modelFolderArg } from '../model-args.ts';
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -25,10 +23,7 @@ export const evalCommand: Command = {
     const docLength = args.number('doc-length', { integer: true, min: 2 });
     const datasetFolder = resolveDatasetFolder(args.required('dataset'), ctx.home);
     const data = await loadDatasetFolder(datasetFolder, split);
-    const folder = await modelFolderArg(ctx);
-    const tokenizer = await loadTokenizer(folder, readModelConfig(folder));
-    await backendFor(ctx);
-    const model = loadMaskedLm(folder);
+    const { model, tokenizer } = await loadModelAndTokenizer(ctx, await modelFolderArg(ctx));
     try {
       rescaleHead(model, k);
       const encoder = new SpladeEncoder(model, tokenizer, { batchSize, queryMaxLength: queryLength, documentMaxLength: docLength });

@@ -9,11 +9,10 @@ import { prepareOutFolder } from '../../core/export/out-folder.ts';
 import { validateQuantization } from '../../core/export/quantize.ts';
 import { exportSentenceTransformers, SENTENCE_TRANSFORMERS_VERSION } from '../../core/export/sentence-transformers-export.ts';
 import { resolveDatasetFolder } from '../../core/data/resolve-dataset.ts';
-import { loadMaskedLm, readModelConfig } from '../../core/models/load.ts';
+import { readModelConfig } from '../../core/models/load.ts';
 import { SpladeEncoder } from '../../core/splade/encoder.ts';
 import { rescaleHead, validateRescaleK } from '../../core/splade/rescale.ts';
-import { loadTokenizer } from '../../core/tokenize/load-tokenizer.ts';
-import { backendFor, maxLengthArg, maxPositionsOf } from '../model-args.ts';
+import { backendFor, givenMaxLength, loadModelAndTokenizer, maxLengthArg, maxPositionsOf } from '../model-args.ts';
 
 const FORMATS = ['hf', 'sentence-transformers', 'anserini'] as const;
 type ExportFormat = (typeof FORMATS)[number];
@@ -41,20 +40,9 @@ function checkpointRescaleK(folder: string): number {
   }
 }
 
-/** `--max-length N` for the hf / sentence-transformers formats, checked against config.json. */
-function maxSeqLengthArg(ctx: CommandContext, folder: string): number | undefined {
-  const given = ctx.args.number('max-length', { integer: true, min: 2 });
-  if (given === undefined) return undefined;
-  const positions = maxPositionsOf(readModelConfig(folder));
-  if (given > positions) throw new InputError(`${given} exceeds the model's ${positions} positions`, { field: '--max-length' });
-  return given;
-}
-
 async function anseriniExport(ctx: CommandContext, source: ExportSource, dataset: string, out: string, k: number, quantization: number): Promise<AnseriniExportResult> {
   const batchSize = ctx.args.number('batch-size', { integer: true, min: 1 }) ?? 32;
-  const tokenizer = await loadTokenizer(source.folder, readModelConfig(source.folder));
-  await backendFor(ctx);
-  const model = loadMaskedLm(source.folder);
+  const { model, tokenizer } = await loadModelAndTokenizer(ctx, source.folder);
   try {
     const maxLength = maxLengthArg(ctx, model.info.maxPositions, tokenizer);
     rescaleHead(model, k);
@@ -98,7 +86,7 @@ export const exportCommand: Command = {
       assertBeirTexts(dataset);
     }
     const source = await resolveExportSource(ref, { home: ctx.home, onProgress: ctx.progress, signal: ctx.signal });
-    const maxLength = format === 'anserini' ? undefined : maxSeqLengthArg(ctx, source.folder);
+    const maxLength = format === 'anserini' ? undefined : givenMaxLength(ctx, () => maxPositionsOf(readModelConfig(source.folder)));
     const dir = prepareOutFolder(out, force);
     io.stderr.write(`exporting ${source.label} as ${format} to ${dir}\n`);
     let summary: Record<string, unknown>;

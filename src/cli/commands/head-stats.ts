@@ -1,11 +1,9 @@
 import type { Command } from '../command.ts';
 import { InputError } from '../../core/errors.ts';
 import { readTextRecords } from '../../core/io/text-records.ts';
-import { loadMaskedLm, readModelConfig } from '../../core/models/load.ts';
 import { computeHeadStats, SAMPLE_TEXTS, type HeadStats } from '../../core/splade/head-stats.ts';
 import { validateRescaleK } from '../../core/splade/rescale.ts';
-import { loadTokenizer } from '../../core/tokenize/load-tokenizer.ts';
-import { backendFor, maxLengthArg, modelFolderArg } from '../model-args.ts';
+import { loadModelAndTokenizer, maxLengthArg, modelFolderArg } from '../model-args.ts';
 
 function table(stats: HeadStats): string {
   const head = ['k', '|W|_F', 'mean |w_j|', '|b|', 'logits L2', 'nnz', 'w mean', 'w max'];
@@ -41,11 +39,7 @@ export const headStatsCommand: Command = {
     const input = args.string('input');
     const json = args.flag('json');
     const batchSize = args.number('batch-size', { integer: true, min: 1 }) ?? 16;
-    const folder = await modelFolderArg(ctx);
-    // The tokenizer first: a missing one is reported before a large checkpoint is read.
-    const tokenizer = await loadTokenizer(folder, readModelConfig(folder));
-    await backendFor(ctx);
-    const model = loadMaskedLm(folder);
+    const { model, tokenizer } = await loadModelAndTokenizer(ctx, await modelFolderArg(ctx));
     try {
       const maxLength = maxLengthArg(ctx, model.info.maxPositions, tokenizer);
       const texts: string[] = [];

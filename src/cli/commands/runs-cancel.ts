@@ -1,19 +1,15 @@
 import os from 'node:os';
 import type { Command } from '../command.ts';
 import { isProcessAlive } from '../../core/store/process-liveness.ts';
-import { openWorkspaceStore } from '../../core/store/store.ts';
-import { runRefArg } from './run-ref.ts';
+import { withRunArg } from './run-ref.ts';
 
 export const runsCancelCommand: Command = {
   name: 'runs cancel',
   summary: 'cancel a run: a queued or interrupted one at once, a running one asks its process to stop',
   usage: 'runs cancel RUN [--json]',
   async run({ args, home, io }) {
-    const ref = runRefArg(args);
     const json = args.flag('json');
-    const store = openWorkspaceStore(home);
-    try {
-      const run = store.runs.resolve(ref);
+    await withRunArg(args, home, (store, run) => {
       const { outcome, run: after } = store.runs.requestCancel(run.id);
       let signalled = false;
       if (outcome === 'requested' && after.pid !== null && after.host === os.hostname() && isProcessAlive(after.pid)) {
@@ -34,8 +30,6 @@ export const runsCancelCommand: Command = {
       } else {
         io.stdout.write(`run ${after.id}: already ${after.status}, nothing to cancel\n`);
       }
-    } finally {
-      store.close();
-    }
+    });
   },
 };

@@ -1,8 +1,7 @@
 import type { Command } from '../command.ts';
 import { runSummary, type RunSummary } from '../../core/store/run-summary.ts';
-import { openWorkspaceStore } from '../../core/store/store.ts';
 import type { RunRecord, StatusChange } from '../../core/store/runs.ts';
-import { runRefArg } from './run-ref.ts';
+import { withRunArg } from './run-ref.ts';
 
 function formatValue(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toPrecision(6);
@@ -44,16 +43,11 @@ export const runsShowCommand: Command = {
   summary: 'show one run: config, last metrics, checkpoints, evaluations, status history',
   usage: 'runs show RUN [--json]   (RUN: an id, a unique id prefix, or a unique name)',
   async run({ args, home, io }) {
-    const ref = runRefArg(args);
     const json = args.flag('json');
-    const store = openWorkspaceStore(home);
-    try {
-      const run = store.runs.resolve(ref);
+    await withRunArg(args, home, (store, run) => {
       const summary = runSummary(store, run);
       if (json) io.stdout.write(JSON.stringify(summary) + '\n');
       else io.stdout.write(humanShow(run, summary, store.runs.history(run.id)) + '\n');
-    } finally {
-      store.close();
-    }
+    });
   },
 };
