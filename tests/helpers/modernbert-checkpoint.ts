@@ -1,17 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { SeededRandom } from '../../src/core/data/seeded-rng.ts';
 import type { RawTensor, WeightMap } from '../../src/core/models/types.ts';
 
 /** Deterministic uniform [0, 1) generator (mulberry32). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  return () => rng.next();
 }
 
 /** A tiny ModernBertForMaskedLM config.json (snake_case, as on the hub); 4 layers → global, local, local, global. */

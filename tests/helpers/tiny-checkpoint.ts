@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SeededRandom } from '../../src/core/data/seeded-rng.ts';
 import { writeSafetensors, type WritableDtype } from '../../src/core/io/safetensors.ts';
 import { writeShardedSafetensors } from '../../src/core/io/safetensors-index.ts';
 import type { RawTensor, WeightMap } from '../../src/core/models/types.ts';
@@ -64,20 +65,10 @@ export function writeHfCheckpoint(opts: HfCheckpointOptions): string {
 }
 
 /** Deterministic generator (mulberry32) with Gaussian draws (Box–Muller). */
-export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  uniform(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+export class Rng extends SeededRandom {
   normal(): number {
-    const u = Math.max(this.uniform(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.uniform());
+    const u = Math.max(this.next(), 1e-12);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
   }
   tensor(shape: number[], std: number, mean = 0): RawTensor {
     const n = shape.reduce((a, b) => a * b, 1);

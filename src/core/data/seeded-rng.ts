@@ -1,7 +1,7 @@
 /**
  * A small seeded pseudo-random generator (mulberry32: 32-bit state, period 2^32), so sampling is
- * repeatable from a seed on every platform. Kept for the demo branch's Cranfield examples, drawn with it;
- * everything else uses train/rng.ts (Rng), and so should new code.
+ * repeatable from a seed on every platform. Kept because the tests' tiny checkpoints and the demo's
+ * Cranfield examples are drawn with it; runs and data sampling use train/rng.ts (Rng), and so should new code.
  */
 export class SeededRandom {
   private state: number;
