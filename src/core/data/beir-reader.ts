@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InputError } from '../errors.ts';
 import { isQrelsHeader } from '../eval/qrels.ts';
 import type { DatasetWriter } from './dataset-writer.ts';
-import { tryParseJsonObject } from './json-objects.ts';
+import { tryParseJsonObject, type JsonObject } from './json-objects.ts';
 import { readLines } from './read-lines.ts';
 import { firstExisting, listFiles, requireFolder, splitName } from './source-files.ts';
 import { validateTrainingExample } from './training-examples.ts';
@@ -18,6 +18,18 @@ function idOf(o: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** Every non-blank line of a JSONL file counted, the JSON objects handed to `take`, the rest logged as bad. */
+async function eachJsonObject(file: string, w: DatasetWriter, take: (rec: JsonObject, line: number) => void): Promise<void> {
+  for await (const { text, line } of readLines(file)) {
+    if (text.trim() === '') continue;
+    w.log.line(file);
+    const parsed = tryParseJsonObject(text);
+    if (!parsed.ok) w.log.bad(file, line, parsed.reason);
+    else take(parsed.value, line);
+    w.checkpoint(file);
+  }
+}
+
 /**
  * Reads a BEIR folder: `corpus.jsonl` (`_id`, `title`, `text`), `queries.jsonl` (`_id`, `text`),
  * `qrels/<split>.tsv` (`query-id corpus-id score`, header allowed) and, if present, `train-triples.jsonl`.
@@ -30,37 +42,20 @@ export async function readBeir(source: string, w: DatasetWriter): Promise<void> 
   if (!corpus) throw new InputError('corpus.jsonl is missing', { file: source });
   if (!queries) throw new InputError('queries.jsonl is missing', { file: source });
 
-  for await (const { text, line } of readLines(corpus)) {
-    if (text.trim() === '') continue;
-    w.log.line(corpus);
-    const parsed = tryParseJsonObject(text);
-    if (!parsed.ok) w.log.bad(corpus, line, parsed.reason);
-    else {
-      const rec = parsed.value;
-      const id = idOf(rec);
-      const title = rec.title ?? '';
-      if (id === undefined) w.log.bad(corpus, line, 'field "_id": expected a non-empty string');
-      else if (typeof rec.text !== 'string') w.log.bad(corpus, line, 'field "text": expected a string');
-      else if (typeof title !== 'string') w.log.bad(corpus, line, 'field "title": expected a string');
-      else w.addDoc(id, title, rec.text, { file: corpus, line });
-    }
-    w.checkpoint(corpus);
-  }
-
-  for await (const { text, line } of readLines(queries)) {
-    if (text.trim() === '') continue;
-    w.log.line(queries);
-    const parsed = tryParseJsonObject(text);
-    if (!parsed.ok) w.log.bad(queries, line, parsed.reason);
-    else {
-      const rec = parsed.value;
-      const id = idOf(rec);
-      if (id === undefined) w.log.bad(queries, line, 'field "_id": expected a non-empty string');
-      else if (typeof rec.text !== 'string') w.log.bad(queries, line, 'field "text": expected a string');
-      else w.addQuery(id, rec.text, { file: queries, line });
-    }
-    w.checkpoint(queries);
-  }
+  await eachJsonObject(corpus, w, (rec, line) => {
+    const id = idOf(rec);
+    const title = rec.title ?? '';
+    if (id === undefined) w.log.bad(corpus, line, 'field "_id": expected a non-empty string');
+    else if (typeof rec.text !== 'string') w.log.bad(corpus, line, 'field "text": expected a string');
+    else if (typeof title !== 'string') w.log.bad(corpus, line, 'field "title": expected a string');
+    else w.addDoc(id, title, rec.text, { file: corpus, line });
+  });
+  await eachJsonObject(queries, w, (rec, line) => {
+    const id = idOf(rec);
+    if (id === undefined) w.log.bad(queries, line, 'field "_id": expected a non-empty string');
+    else if (typeof rec.text !== 'string') w.log.bad(queries, line, 'field "text": expected a string');
+    else w.addQuery(id, rec.text, { file: queries, line });
+  });
 
   const qrelsDir = path.join(source, 'qrels');
   const qrelsFiles = fs.existsSync(qrelsDir) ? listFiles(qrelsDir).filter((f) => /\.tsv(\.gz)?$/.test(f)) : [];
@@ -84,20 +79,13 @@ export async function readBeir(source: string, w: DatasetWriter): Promise<void> 
 
   const triples = firstExisting([path.join(source, 'train-triples.jsonl'), path.join(source, 'train-triples.jsonl.gz')]);
   if (triples) {
-    for await (const { text, line } of readLines(triples)) {
-      if (text.trim() === '') continue;
-      w.log.line(triples);
-      const parsed = tryParseJsonObject(text);
-      if (!parsed.ok) w.log.bad(triples, line, parsed.reason);
-      else {
-        try {
-          w.addExample(validateTrainingExample(parsed.value, triples, line));
-        } catch (err) {
-          if (!(err instanceof InputError)) throw err;
-          w.log.bad(triples, line, err.message.replace(`${triples}:${line}: `, ''));
-        }
+    await eachJsonObject(triples, w, (rec, line) => {
+      try {
+        w.addExample(validateTrainingExample(rec, triples, line));
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        w.log.bad(triples, line, err.message.replace(`${triples}:${line}: `, ''));
       }
-      w.checkpoint(triples);
-    }
+    });
   }
 }

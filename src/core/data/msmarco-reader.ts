@@ -3,8 +3,22 @@ import { InputError } from '../errors.ts';
 import type { DatasetWriter } from './dataset-writer.ts';
 import { readLines } from './read-lines.ts';
 import { listFiles, requireFolder, splitName } from './source-files.ts';
+import { readTrecQrels } from './trec-reader.ts';
 
 const INTEGER = /^\d+$/;
+
+/** `id \t text` lines: `add` takes each good one; a line without an id and a tab is logged as not `shape`. */
+async function readIdTextLines(file: string, shape: string, w: DatasetWriter, add: (id: string, text: string, line: number) => void): Promise<void> {
+  for await (const { text, line } of readLines(file)) {
+    if (text.trim() === '') continue;
+    w.log.line(file);
+    const tab = text.indexOf('\t');
+    const id = tab > 0 ? text.slice(0, tab).trim() : '';
+    if (tab < 0 || id === '') w.log.bad(file, line, `expected "${shape}"`);
+    else add(id, text.slice(tab + 1), line);
+    w.checkpoint(file);
+  }
+}
 
 /**
  * Reads an MS MARCO-style folder (`.gz` accepted everywhere):
@@ -50,46 +64,15 @@ export async function readMsmarco(source: string, w: DatasetWriter): Promise<voi
   const queryTexts = new Map<string, string>();
 
   const collection = collections[0]!;
-  for await (const { text, line } of readLines(collection)) {
-    if (text.trim() === '') continue;
-    w.log.line(collection);
-    const tab = text.indexOf('\t');
-    const pid = tab > 0 ? text.slice(0, tab).trim() : '';
-    if (tab < 0 || pid === '') w.log.bad(collection, line, 'expected "pid \\t passage"');
-    else {
-      const passage = text.slice(tab + 1);
-      if (w.addDoc(pid, '', passage, { file: collection, line }) && neededDocs.has(pid)) docTexts.set(pid, passage);
-    }
-    w.checkpoint(collection);
-  }
-
+  await readIdTextLines(collection, 'pid \\t passage', w, (pid, passage, line) => {
+    if (w.addDoc(pid, '', passage, { file: collection, line }) && neededDocs.has(pid)) docTexts.set(pid, passage);
+  });
   for (const file of queryFiles) {
-    for await (const { text, line } of readLines(file)) {
-      if (text.trim() === '') continue;
-      w.log.line(file);
-      const tab = text.indexOf('\t');
-      const qid = tab > 0 ? text.slice(0, tab).trim() : '';
-      if (tab < 0 || qid === '') w.log.bad(file, line, 'expected "qid \\t query text"');
-      else {
-        const query = text.slice(tab + 1);
-        if (w.addQuery(qid, query, { file, line }) && neededQueries.has(qid)) queryTexts.set(qid, query);
-      }
-      w.checkpoint(file);
-    }
+    await readIdTextLines(file, 'qid \\t query text', w, (qid, query, line) => {
+      if (w.addQuery(qid, query, { file, line }) && neededQueries.has(qid)) queryTexts.set(qid, query);
+    });
   }
-
-  for (const file of qrelsFiles) {
-    const split = splitName(file, 'test');
-    for await (const { text, line } of readLines(file)) {
-      const cols = text.trim().split(/\s+/);
-      if (cols.length === 1 && cols[0] === '') continue;
-      w.log.line(file);
-      if (cols.length !== 4) w.log.bad(file, line, `expected "qid 0 pid rel", got ${cols.length} columns`);
-      else if (!/^[+-]?\d+$/.test(cols[3]!)) w.log.bad(file, line, `field "rel": "${cols[3]}" is not an integer`);
-      else w.addQrel(split, cols[0]!, cols[2]!, Number(cols[3]), { file, line });
-      w.checkpoint(file);
-    }
-  }
+  for (const file of qrelsFiles) await readTrecQrels(file, splitName(file, 'test'), w, 'qid 0 pid rel');
 
   for (const file of tripleFiles) {
     const ids = byIds.get(file)!;

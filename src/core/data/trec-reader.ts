@@ -148,12 +148,13 @@ async function readTopics(file: string, w: DatasetWriter, field: TopicField): Pr
   if (block) w.log.bad(file, start, '<top> not closed at the end of the file');
 }
 
-async function readTrecQrels(file: string, split: string, w: DatasetWriter): Promise<void> {
+/** TREC-style qrels, four columns (tabs or spaces) of which the third is the document and the fourth the grade. */
+export async function readTrecQrels(file: string, split: string, w: DatasetWriter, columns = 'qid iter docid rel'): Promise<void> {
   for await (const { text, line } of readLines(file)) {
     const cols = text.trim().split(/\s+/);
     if (cols.length === 1 && cols[0] === '') continue;
     w.log.line(file);
-    if (cols.length !== 4) w.log.bad(file, line, `expected "qid iter docid rel", got ${cols.length} columns`);
+    if (cols.length !== 4) w.log.bad(file, line, `expected "${columns}", got ${cols.length} columns`);
     else if (!/^[+-]?\d+$/.test(cols[3]!)) w.log.bad(file, line, `field "rel": "${cols[3]}" is not an integer`);
     else w.addQrel(split, cols[0]!, cols[2]!, Number(cols[3]), { file, line });
     w.checkpoint(file);

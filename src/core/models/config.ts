@@ -31,40 +31,30 @@ export class ConfigFields {
     return this.get(key) !== undefined && this.get(key) !== null;
   }
 
-  int(key: string, fallback?: number, min = 0): number {
+  /** The value of `key` if `ok` accepts it; absent (undefined or null): `fallback`, else an error. */
+  private value<T>(key: string, fallback: T | undefined, ok: (v: unknown) => v is T, expected: string): T {
     const v = this.get(key);
     if (v === undefined || v === null) {
       if (fallback === undefined) throw new InputError('missing', { file: this.file, field: key });
       return fallback;
     }
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) this.fail(key, `an integer >= ${min}`);
+    if (!ok(v)) this.fail(key, expected);
     return v;
+  }
+
+  int(key: string, fallback?: number, min = 0): number {
+    return this.value(key, fallback, (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min, `an integer >= ${min}`);
   }
 
   number(key: string, fallback?: number): number {
-    const v = this.get(key);
-    if (v === undefined || v === null) {
-      if (fallback === undefined) throw new InputError('missing', { file: this.file, field: key });
-      return fallback;
-    }
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(key, 'a number');
-    return v;
+    return this.value(key, fallback, (v): v is number => typeof v === 'number' && Number.isFinite(v), 'a number');
   }
 
   string(key: string, fallback?: string): string {
-    const v = this.get(key);
-    if (v === undefined || v === null) {
-      if (fallback === undefined) throw new InputError('missing', { file: this.file, field: key });
-      return fallback;
-    }
-    if (typeof v !== 'string') this.fail(key, 'a string');
-    return v;
+    return this.value(key, fallback, (v): v is string => typeof v === 'string', 'a string');
   }
 
   bool(key: string, fallback: boolean): boolean {
-    const v = this.get(key);
-    if (v === undefined || v === null) return fallback;
-    if (typeof v !== 'boolean') this.fail(key, 'true or false');
-    return v;
+    return this.value(key, fallback, (v): v is boolean => typeof v === 'boolean', 'true or false');
   }
 }

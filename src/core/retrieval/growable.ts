@@ -1,38 +1,34 @@
 /** Append-only typed-array buffers (amortized doubling), for building postings while streaming. */
-export class GrowableUint32 {
-  data: Uint32Array;
+class Growable<T extends Uint32Array | Float32Array> {
+  data: T;
   length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Uint32Array(capacity);
+  constructor(
+    private readonly make: (capacity: number) => T,
+    capacity: number,
+  ) {
+    this.data = make(capacity);
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Uint32Array(this.data.length * 2);
+      const next = this.make(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length++] = v;
   }
-  view(): Uint32Array {
-    return this.data.subarray(0, this.length);
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
   }
 }
 
-export class GrowableFloat32 {
-  data: Float32Array;
-  length = 0;
+export class GrowableUint32 extends Growable<Uint32Array> {
   constructor(capacity = 1024) {
-    this.data = new Float32Array(capacity);
+    super((n) => new Uint32Array(n), capacity);
   }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  view(): Float32Array {
-    return this.data.subarray(0, this.length);
+}
+
+export class GrowableFloat32 extends Growable<Float32Array> {
+  constructor(capacity = 1024) {
+    super((n) => new Float32Array(n), capacity);
   }
 }

@@ -1,20 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { DatasetFormat, DatasetRecord } from '../data/dataset-record.ts';
+import type { DatasetRecord } from '../data/dataset-record.ts';
 import { InputError } from '../errors.ts';
 import { toJson } from './json.ts';
 
-interface Row {
-  name: string;
-  format: DatasetFormat;
-  source: string;
-  path: string;
-  docs: number;
-  queries: number;
-  splits: string;
-  trainingExamples: number;
-  skippedLines: number;
-  importedAt: string;
-}
+/** A row as selected by COLUMNS: the record, its splits still JSON text. */
+type Row = Omit<DatasetRecord, 'splits'> & { splits: string };
 
 const COLUMNS = `name, format, source, path, docs, queries, splits, training_examples AS trainingExamples,
   skipped_lines AS skippedLines, imported_at AS importedAt`;
