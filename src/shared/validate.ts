@@ -1,11 +1,11 @@
-import type { Method } from './contract.ts';
+import { RUN_STATUS_VALUES, type Method } from './contract.ts';
 
 /**
  * A tiny schema language for method params (this folder imports nothing, so no validation library).
  * Every method of the contract has a schema here; the dispatcher refuses params that do not match.
  */
 export type Schema =
-  | { type: 'string'; optional?: boolean; maxLength?: number }
+  | { type: 'string'; optional?: boolean; minLength?: number; maxLength?: number }
   | { type: 'number'; optional?: boolean; integer?: boolean; min?: number; max?: number }
   | { type: 'boolean'; optional?: boolean }
   | { type: 'array'; optional?: boolean; items: Schema; maxItems?: number }
@@ -14,9 +14,56 @@ export type Schema =
   | { type: 'any'; optional?: boolean };
 
 const empty: Schema = { type: 'object', fields: {} };
+const runId: Schema = { type: 'string', minLength: 1, maxLength: 64 };
+const optionalName: Schema = { type: 'string', optional: true, minLength: 1, maxLength: 200 };
+const byRun: Schema = { type: 'object', fields: { runId } };
 
 export const PARAM_SCHEMAS: Record<Method, Schema> = {
   'app.info': empty,
+  'runs.list': {
+    type: 'object',
+    fields: {
+      status: { type: 'array', optional: true, items: { type: 'enum', values: RUN_STATUS_VALUES }, maxItems: RUN_STATUS_VALUES.length },
+      tag: { type: 'string', optional: true, maxLength: 200 },
+      sweepId: { type: 'string', optional: true, maxLength: 64 },
+      text: { type: 'string', optional: true, maxLength: 200 },
+    },
+  },
+  'runs.get': byRun,
+  'runs.metricNames': byRun,
+  'runs.series': {
+    type: 'object',
+    fields: {
+      runId,
+      names: { type: 'array', optional: true, items: { type: 'string', minLength: 1, maxLength: 200 }, maxItems: 500 },
+      sinceStep: { type: 'number', optional: true, integer: true, min: -1 },
+      maxPoints: { type: 'number', optional: true, integer: true, min: 2, max: 1_000_000 },
+    },
+  },
+  'runs.evaluations': byRun,
+  'runs.updateMeta': {
+    type: 'object',
+    fields: {
+      runId,
+      name: optionalName,
+      tags: { type: 'array', optional: true, items: { type: 'string', minLength: 1, maxLength: 64 }, maxItems: 64 },
+      notes: { type: 'string', optional: true, maxLength: 100_000 },
+    },
+  },
+  'runs.cancel': byRun,
+  'runs.delete': { type: 'object', fields: { runId, removeFiles: { type: 'boolean', optional: true } } },
+  'datasets.list': empty,
+  'compare.configDiff': { type: 'object', fields: { runIds: { type: 'array', items: runId, maxItems: 64 } } },
+  'compare.perQuery': {
+    type: 'object',
+    fields: {
+      runA: runId,
+      runB: runId,
+      dataset: optionalName,
+      split: optionalName,
+      metric: optionalName,
+    },
+  },
 };
 
 /** Returns a message naming the first offending field, or null when `value` matches. */
@@ -29,6 +76,9 @@ export function check(schema: Schema, value: unknown, path = 'params'): string |
       return null;
     case 'string':
       if (typeof value !== 'string') return `${path} must be a string`;
+      if (schema.minLength !== undefined && value.length < schema.minLength) {
+        return schema.minLength === 1 ? `${path} must not be empty` : `${path} is too short`;
+      }
       if (schema.maxLength !== undefined && value.length > schema.maxLength) return `${path} is too long`;
       return null;
     case 'number':

@@ -2,6 +2,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import type { WireMessage } from '../shared/wire.ts';
 import type { Handlers } from '../core/api/create-api.ts';
 import { answerWireRequest, serializeReply } from '../core/api/answer.ts';
+import { CountedAudience } from '../core/api/audience.ts';
 
 const MAX_FRAME_BYTES = 16 << 20;
 const HEARTBEAT_MS = 30_000;
@@ -9,6 +10,8 @@ const HEARTBEAT_MS = 30_000;
 /** The API over WebSocket: requests answered by id, events pushed to every open socket. */
 export class SocketApi {
   readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  /** The open sockets, as the API's watcher sees them. */
+  readonly audience = new CountedAudience();
   private handlers: Handlers | undefined;
   private readonly alive = new WeakSet<WebSocket>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -41,6 +44,8 @@ export class SocketApi {
 
   private accept(socket: WebSocket): void {
     this.alive.add(socket);
+    this.audience.set(this.audience.count() + 1);
+    socket.once('close', () => this.audience.set(this.audience.count() - 1));
     socket.on('pong', () => this.alive.add(socket));
     socket.on('message', (data, isBinary) => {
       const handlers = this.handlers;

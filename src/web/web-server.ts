@@ -56,7 +56,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const root = path.resolve(options.rendererDir);
   const token = options.token ?? createAccessToken();
   const sockets = new SocketApi();
-  const handlers = options.makeApi((event, payload) => sockets.broadcast({ event, payload } as WireMessage));
+  const handlers = options.makeApi((event, payload) => sockets.broadcast({ event, payload } as WireMessage), sockets.audience);
   sockets.setHandlers(handlers);
   let hosts: Set<string> | null = null;
 

@@ -7,6 +7,8 @@ import { ApiError } from '../../src/shared/api-error.ts';
 import { startStdio } from './support/stdio-client.ts';
 import { rendererTransport, startWeb } from './support/web-client.ts';
 import { TEST_VERSION, eventfulApi } from './support/test-api.ts';
+import { Store } from '../../src/core/store/store.ts';
+import { seedRun } from '../helpers/seed-runs.ts';
 
 interface Harness {
   name: string;
@@ -84,6 +86,34 @@ describe.each(HARNESSES)('API contract over $name', (harness) => {
     await expect.poll(() => seen.length).toBe(1);
     off();
     expect(seen[0]).toEqual({ level: 'info', message: `app.info asked for ${home}` });
+  });
+
+  it('validates the params of runs.series and answers from the store', async () => {
+    const bad = await refusal(transport.call('runs.series', { runId: 'x', sinceStep: 'ten' } as never));
+    expect({ code: bad.code, message: bad.message }).toEqual({ code: 'bad_request', message: 'runs.series: params.sinceStep must be a finite number' });
+    const missing = await refusal(transport.call('runs.series', { names: ['loss'] } as never));
+    expect(missing.message).toBe('runs.series: params.runId is required');
+    const unknown = await refusal(transport.call('runs.series', { runId: 'nope' }));
+    expect({ code: unknown.code, message: unknown.message }).toEqual({ code: 'not_found', message: 'unknown run "nope"' });
+    expect(await transport.call('runs.list', {})).toEqual([]);
+  });
+
+  it('pushes runs.changed and runs.metrics when another process writes a run', async () => {
+    const changed: ApiEvents['runs.changed'][] = [];
+    const metrics: ApiEvents['runs.metrics'][] = [];
+    const offs = [transport.on('runs.changed', (p) => changed.push(p)), transport.on('runs.metrics', (p) => metrics.push(p))];
+    const trainer = Store.open(home);
+    try {
+      const run = seedRun(trainer, { name: 'over-the-wire', model: 'm', k: 2, recordedSteps: 4, status: 'running' });
+      await expect.poll(() => changed.some((c) => c.runIds.includes(run.id)), { timeout: 5000 }).toBe(true);
+      await expect.poll(() => metrics.at(-1), { timeout: 5000 }).toEqual({ runId: run.id, step: 4 });
+      const series = await transport.call('runs.series', { runId: run.id, names: ['loss'], sinceStep: 2 });
+      expect(series.series[0].steps).toEqual([3, 4]);
+      trainer.runs.transition(run.id, 'finished', { step: 4 });
+    } finally {
+      trainer.close();
+      for (const off of offs) off();
+    }
   });
 
   it('answers concurrent calls each by its own id', async () => {

@@ -24,7 +24,7 @@ export const webCommand: Command = {
 
     let server;
     try {
-      server = await startWebServer({ host, port, rendererDir, makeApi: (emit) => createApi({ home, version, emit }) });
+      server = await startWebServer({ host, port, rendererDir, makeApi: (emit, audience) => createApi({ home, version, emit, audience }) });
     } catch (err) {
       if (err instanceof MissingRendererError) throw new InputError(err.message, { field: '--renderer' });
       const code = (err as NodeJS.ErrnoException).code;

@@ -1,12 +1,25 @@
-import os from 'node:os';
 import type { ApiEvents, ApiMethods, EventName, Method, Params, Result } from '../../shared/contract.ts';
-import { activeBackend } from '../tensor/backend.ts';
+import type { ApiContext } from './api-context.ts';
+import type { Audience } from './audience.ts';
+import { appHandlers } from './handlers/app.ts';
+import { compareHandlers } from './handlers/compare.ts';
+import { datasetHandlers } from './handlers/datasets.ts';
+import { runEditHandlers } from './handlers/run-edits.ts';
+import { runsHandlers } from './handlers/runs.ts';
+import { StoreWatcher } from './store-watcher.ts';
+import { Workspace } from './workspace.ts';
 
 export interface ApiDeps {
   home: string;
   version: string;
   /** Pushes an event to every connected renderer. */
   emit<E extends EventName>(event: E, payload: ApiEvents[E]): void;
+  /** Who is connected: the store is watched for changes (→ events) only while someone is. None: never. */
+  audience?: Audience;
+  /** Tests give their own (e.g. one already open); default: the workspace of `home`, opened on first use. */
+  workspace?: Workspace;
+  /** Watcher period (ms); default 500. */
+  watchIntervalMs?: number;
 }
 
 export type Handlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> | Result<M> };
@@ -14,17 +27,27 @@ export type Handlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>
 /** Pushes an event to every connected renderer. */
 export type Emit = ApiDeps['emit'];
 
-/** What a server needs to build its handlers once it knows how to push events (tests wrap createApi). */
-export type ApiFactory = (emit: Emit) => Handlers;
+/** What a server needs to build its handlers once it knows how to push events and who listens. */
+export type ApiFactory = (emit: Emit, audience: Audience) => Handlers;
 
-/** The Node side of the contract: one handler per method. IPC and WebSocket both dispatch into this. */
+/**
+ * The Node side of the contract: one handler per method, grouped by domain in ./handlers and merged
+ * here. IPC and WebSocket both dispatch into this.
+ */
 export function createApi(deps: ApiDeps): Handlers {
+  const workspace = deps.workspace ?? new Workspace(deps.home);
+  const watcher = new StoreWatcher(workspace, { emit: deps.emit, intervalMs: deps.watchIntervalMs });
+  if (deps.audience) {
+    const follow = (count: number) => (count > 0 ? watcher.start() : watcher.stop());
+    deps.audience.onChange(follow);
+    follow(deps.audience.count());
+  }
+  const ctx: ApiContext = { workspace, wrote: () => watcher.poke() };
   return {
-    'app.info': () => ({
-      version: deps.version,
-      backend: activeBackend()?.name ?? null,
-      home: deps.home,
-      platform: `${os.platform()}-${os.arch()}`,
-    }),
+    ...appHandlers(deps),
+    ...runsHandlers(ctx),
+    ...runEditHandlers(ctx),
+    ...datasetHandlers(ctx),
+    ...compareHandlers(ctx),
   } satisfies { [M in keyof ApiMethods]: unknown };
 }

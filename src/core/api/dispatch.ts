@@ -1,6 +1,7 @@
 import type { ApiErrorData, Method } from '../../shared/contract.ts';
 import { validateParams } from '../../shared/validate.ts';
 import { CancelledError, InputError, errorMessage } from '../errors.ts';
+import { ApiFailure } from './api-failure.ts';
 import type { Handlers } from './create-api.ts';
 
 export type DispatchOutcome = { ok: true; result: unknown } | { ok: false; error: ApiErrorData };
@@ -16,6 +17,7 @@ export async function dispatch(handlers: Handlers, method: unknown, params: unkn
     const handler = handlers[method as Method] as (p: unknown) => unknown;
     return { ok: true, result: await handler(params) };
   } catch (err) {
+    if (err instanceof ApiFailure) return { ok: false, error: { code: err.code, message: err.message } };
     if (err instanceof InputError) return { ok: false, error: { code: 'bad_request', message: err.message } };
     if (err instanceof CancelledError) return { ok: false, error: { code: 'cancelled', message: err.message } };
     return { ok: false, error: { code: 'internal', message: errorMessage(err) } };

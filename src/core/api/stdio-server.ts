@@ -1,6 +1,7 @@
 import readline from 'node:readline';
 import type { WireMessage, WireRequest } from '../../shared/wire.ts';
 import { answerWireRequest, serializeReply } from './answer.ts';
+import { CountedAudience } from './audience.ts';
 import { createApi, type ApiFactory } from './create-api.ts';
 
 /** Wire messages of the stdio transport: one JSON object per line each way (see src/shared/wire.ts). */
@@ -16,12 +17,15 @@ export async function serveStdio(
   version: string,
   input: NodeJS.ReadableStream,
   output: NodeJS.WritableStream,
-  makeApi: ApiFactory = (emit) => createApi({ home, version, emit }),
+  makeApi: ApiFactory = (emit, audience) => createApi({ home, version, emit, audience }),
 ): Promise<void> {
   const send = (msg: WireMessage): void => {
     output.write(('event' in msg ? JSON.stringify(msg) : serializeReply(msg)) + '\n');
   };
-  const handlers = makeApi((event, payload) => send({ event, payload } as WireMessage));
+  // One renderer (the Electron window's main process) listens for as long as stdin is open.
+  const audience = new CountedAudience();
+  const handlers = makeApi((event, payload) => send({ event, payload } as WireMessage), audience);
+  audience.set(1);
   const rl = readline.createInterface({ input, crlfDelay: Infinity });
   const pending: Promise<void>[] = [];
   for await (const line of rl) {
@@ -32,5 +36,6 @@ export async function serveStdio(
       }),
     );
   }
+  audience.set(0);
   await Promise.all(pending);
 }

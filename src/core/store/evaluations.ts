@@ -87,6 +87,12 @@ export class EvaluationsRepo {
     ).map(fromRow);
   }
 
+  /** Ids of a run's evaluations stored with per-query values (without reading those values). */
+  idsWithPerQuery(runId: string): Set<number> {
+    const rows = this.db.prepare('SELECT id FROM evaluations WHERE run_id = ? AND per_query IS NOT NULL').all(runId) as { id: number }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
   perQuery(id: number): Record<string, EvaluationMetrics> | undefined {
     const row = this.db.prepare('SELECT per_query AS p FROM evaluations WHERE id = ?').get(id) as { p: string | null } | undefined;
     return row?.p == null ? undefined : (JSON.parse(row.p) as Record<string, EvaluationMetrics>);

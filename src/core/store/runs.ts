@@ -56,6 +56,18 @@ export interface TransitionOptions {
   expectedFrom?: RunStatus;
 }
 
+/** What a watcher compares to see that runs changed (see `RunsRepo.states`). */
+export interface RunState {
+  id: string;
+  status: RunStatus;
+  reason: string | null;
+  name: string;
+  tags: string;
+  notes: string;
+  lastStep: number | null;
+  cancelRequestedAt: string | null;
+}
+
 export interface RunFilter {
   status?: RunStatus;
   sweepId?: string;
@@ -178,6 +190,15 @@ export class RunsRepo {
     if (found.length === 1) return this.require(found[0].id);
     if (found.length > 1) throw fail(`"${ref}" matches several runs (${found.map((r) => r.id).join(', ')}); give the full id`);
     throw fail(`unknown run "${ref}" (see lsr runs list)`);
+  }
+
+  /** The mutable fields of every run, read in one scan without parsing configs. */
+  states(): RunState[] {
+    return this.db
+      .prepare(
+        `SELECT id, status, reason, name, tags, notes, last_step AS lastStep, cancel_requested_at AS cancelRequestedAt FROM runs`,
+      )
+      .all() as RunState[];
   }
 
   /** Newest first. */

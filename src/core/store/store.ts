@@ -56,6 +56,14 @@ export class Store {
     rewindRun(this.db, this.clock, runId, step);
   }
 
+  /**
+   * SQLite's `data_version`: changes whenever another connection (another process, another Store) commits
+   * to the database. Commits through this Store leave it as it is.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

@@ -7,8 +7,8 @@ export const TEST_VERSION = '9.9.9-contract';
  * no method yet whose job is to emit, and the suite must see events cross each transport.
  */
 export function eventfulApi(home: string): ApiFactory {
-  return (emit) => {
-    const api = createApi({ home, version: TEST_VERSION, emit });
+  return (emit, audience) => {
+    const api = createApi({ home, version: TEST_VERSION, emit, audience, watchIntervalMs: 50 });
     return {
       ...api,
       'app.info': (params) => {
