@@ -95,6 +95,8 @@ export interface TrainConfig {
    */
   evalQueries: number;
   evalMaxDocs: number;
+  /** Further datasets (e.g. out-of-domain test sets) evaluated at the end of the run on `evalSplit`. */
+  evalExtra: string[];
   /** Checkpoint every N updates (and always at the end). Default 500. */
   checkpointEvery: number;
   collapse: CollapseConfig;
@@ -140,6 +142,7 @@ export const TRAIN_CONFIG_DEFAULTS: Omit<TrainConfig, 'model' | 'dataset'> = {
   evalSplit: 'test',
   evalQueries: 50,
   evalMaxDocs: 1000,
+  evalExtra: [],
   checkpointEvery: 500,
   collapse: { action: 'stop', patience: 20, saturationFraction: 0.5 },
   backend: 'auto',
@@ -217,6 +220,7 @@ const FIELDS: Record<Exclude<keyof TrainConfig, 'collapse'>, Check> = {
   evalSplit: str(true),
   evalQueries: num({ integer: true, min: 0 }),
   evalMaxDocs: num({ integer: true, min: 0 }),
+  evalExtra: (v) => (Array.isArray(v) && v.every((t) => typeof t === 'string' && t.trim() !== '') ? null : 'must be an array of dataset names'),
   checkpointEvery: num({ integer: true, min: 0 }),
   backend: oneOf(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
   workers: (v) => (v === 'auto' ? null : num({ integer: true, min: 1 })(v) && 'must be "auto" or an integer ≥ 1'),

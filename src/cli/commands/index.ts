@@ -7,9 +7,12 @@ import { dataImportCommand } from './data-import.ts';
 import { dataListCommand } from './data-list.ts';
 import { encodeCommand } from './encode.ts';
 import { evalCommand } from './eval.ts';
+import { exportCommand } from './export.ts';
 import { headStatsCommand } from './head-stats.ts';
 import { metricsCommand } from './metrics.ts';
+import { pretrainMlmCommand } from './pretrain-mlm.ts';
 import { runsCancelCommand } from './runs-cancel.ts';
+import { runsExportMetricsCommand } from './runs-export-metrics.ts';
 import { runsListCommand } from './runs-list.ts';
 import { runsResumeCommand } from './runs-resume.ts';
 import { runsShowCommand } from './runs-show.ts';
@@ -18,21 +21,24 @@ import { tokenizeCommand } from './tokenize.ts';
 import { trainCommand } from './train.ts';
 import { webCommand } from './web.ts';
 
-/** Every CLI command; each lives in its own file. */
+/** Every CLI command; each lives in its own file (this list is the order `lsr --help` shows). */
 export const COMMANDS: readonly Command[] = [
   tokenizeCommand,
   encodeCommand,
   headStatsCommand,
+  evalCommand,
   trainCommand,
   runsListCommand,
   runsShowCommand,
   runsResumeCommand,
   runsCancelCommand,
-  evalCommand,
-  metricsCommand,
+  runsExportMetricsCommand,
+  exportCommand,
   dataImportCommand,
   dataListCommand,
+  metricsCommand,
   bm25Command,
+  pretrainMlmCommand,
   webCommand,
   serveCommand,
   benchEncodeCommand,

@@ -16,13 +16,17 @@ export class ParamStore {
   readonly params = new Map<string, Param>();
 
   add(name: string, t: RawTensor, opts: { linear?: boolean } = {}): tf.Variable {
-    let variable: tf.Variable;
+    let initial: tf.Tensor;
     if (opts.linear) {
       const [out, inp] = t.shape as [number, number];
-      variable = tf.variable(tf.tensor2d(transposeData(t.data, out, inp), [inp, out]), true);
+      initial = tf.tensor2d(transposeData(t.data, out, inp), [inp, out]);
     } else {
-      variable = tf.variable(tf.tensor(t.data, t.shape), true);
+      initial = tf.tensor(t.data, t.shape);
     }
+    // A variable shares its initial tensor's data; left undisposed, that tensor keeps the weights alive
+    // after the model is disposed.
+    const variable = tf.variable(initial, true);
+    initial.dispose();
     this.params.set(name, { variable, transposed: opts.linear === true });
     return variable;
   }

@@ -51,7 +51,13 @@ async function runFolder(runId: string, step: number | undefined, opts: ResolveO
   const { openWorkspaceStore } = await import('../store/store.ts');
   const store = openWorkspaceStore(opts.home);
   try {
-    const run = store.runs.resolve(runId);
+    let run;
+    try {
+      run = store.runs.resolve(runId);
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError(`run:${runId}${step === undefined ? '' : `@${step}`}: unknown run "${runId}" (see lsr runs list)`, { field });
+      throw err;
+    }
     const ckpt = step === undefined ? store.checkpoints.latest(run.id) : store.checkpoints.get(run.id, step);
     if (!ckpt) {
       const have = store.checkpoints.list(run.id).map((c) => c.step);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../src/cli/main.ts';
 import { selectBackend } from '../../../src/core/tensor/backend.ts';
 import { referenceBert, worstRatio } from '../../helpers/reference-mlm.ts';
@@ -149,14 +149,20 @@ describe('bad input exits 2 with one message naming the problem', () => {
     await expectExit2(['encode', '--model', unknown, '--input', inputFile], path.join(unknown, 'config.json'), 'architectures', 'GPT2LMHeadModel');
   });
 
-  it('bad JSONL, bad flags and model specs not available yet', async () => {
+  it('bad JSONL, bad flags, unknown runs and uncached hub ids offline', async () => {
     const bad = path.join(ckpt.dir, 'bad.jsonl');
     fs.writeFileSync(bad, '{"id": "a", "text": "ok"}\n{"id": 5, "text": "x"}\n');
     await expectExit2(['encode', '--model', ckpt.dir, '--input', bad], `${bad}:2`, 'field "id"');
     await expectExit2(['encode', '--model', ckpt.dir, '--input', inputFile, '--k', '0'], '--k');
     await expectExit2(['encode', '--model', ckpt.dir], '--input');
     await expectExit2(['encode', '--model', ckpt.dir, '--input', inputFile, '--max-length', '1000'], '--max-length', '64');
-    await expectExit2(['encode', '--model', 'naver/splade-v3', '--input', inputFile], 'naver/splade-v3', 'hub');
+    // A hub id never reaches the network in tests: offline with an empty cache is a clear failure (exit 1).
+    vi.stubEnv('HF_HUB_OFFLINE', '1');
+    vi.stubEnv('HF_HUB_CACHE', makeTempDir('lsr-empty-cache-'));
+    const offline = await lsr(['encode', '--model', 'naver/splade-v3', '--input', inputFile]);
+    vi.unstubAllEnvs();
+    expect(offline.status).toBe(1);
+    expect(offline.err).toMatch(/offline mode is on.*no record of naver\/splade-v3@main/);
     await expectExit2(['encode', '--model', 'run:abc@5', '--input', inputFile], 'run:abc@5');
     await expectExit2(['encode', '--model', path.join(ckpt.dir, 'missing'), '--input', inputFile], 'no such model folder');
   });

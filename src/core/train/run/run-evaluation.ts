@@ -15,6 +15,8 @@ export interface RunEvaluationInput {
   trainFolder: string;
   /** The final evaluation: every query of the split over the whole corpus. */
   final: boolean;
+  /** Evaluate this dataset instead of the configured one (the run's extra evaluation sets). */
+  dataset?: string;
   signal?: AbortSignal;
 }
 
@@ -30,8 +32,13 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<{
   perQuery: Record<string, Record<string, number>>;
 } | null> {
   const { cfg } = input;
-  const datasetName = cfg.evalDataset ?? cfg.dataset;
-  const folder = cfg.evalDataset === null ? input.trainFolder : resolveDatasetFolder(cfg.evalDataset, input.home, 'train.evalDataset');
+  const datasetName = input.dataset ?? cfg.evalDataset ?? cfg.dataset;
+  const folder =
+    input.dataset !== undefined
+      ? resolveDatasetFolder(input.dataset, input.home, 'train.evalExtra')
+      : cfg.evalDataset === null
+        ? input.trainFolder
+        : resolveDatasetFolder(cfg.evalDataset, input.home, 'train.evalDataset');
   let data;
   try {
     data = await loadDatasetFolder(folder, cfg.evalSplit);

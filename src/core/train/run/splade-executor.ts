@@ -79,10 +79,12 @@ export const spladeExecutor: RunExecutor = async (ctx: RunContext): Promise<RunO
       saveTrainingCheckpoint(dir, model, baseFolder, optimizer, { step, collapse: detector.state() });
       ctx.checkpointSaved(step, dir);
     };
-    const evaluate = async (step: number, final: boolean): Promise<void> => {
-      const result = await runEvaluation({ model, tokenizer, cfg, home: ctx.home, trainFolder: datasetFolder, final, signal: ctx.signal });
+    const evaluate = async (step: number, final: boolean, dataset?: string): Promise<void> => {
+      ctx.progress({ step, totalSteps: cfg.steps, message: `evaluating on ${dataset ?? cfg.evalDataset ?? cfg.dataset}` });
+      const result = await runEvaluation({ model, tokenizer, cfg, home: ctx.home, trainFolder: datasetFolder, final, dataset, signal: ctx.signal });
       if (result === null) return;
       ctx.evaluation({ step, dataset: result.dataset, split: result.split, metrics: result.metrics, perQuery: result.perQuery });
+      if (dataset !== undefined) return; // extra sets are stored as evaluations only; the curve is the main set's
       const prefixed: Record<string, number> = {};
       for (const [name, value] of Object.entries(result.metrics)) prefixed[`eval/${name}`] = value;
       ctx.record(step, prefixed);
@@ -125,6 +127,7 @@ export const spladeExecutor: RunExecutor = async (ctx: RunContext): Promise<RunO
     }
     checkpoint(cfg.steps);
     await evaluate(cfg.steps, true);
+    for (const extra of cfg.evalExtra) await evaluate(cfg.steps, true, extra);
     const verdict = detector.current;
     if (verdict.collapsed) return { status: 'collapsed', reason: `${verdict.reason}: ${verdict.detail}`, step: verdict.step };
     return { status: 'finished' };
