@@ -115,6 +115,7 @@ export interface SeriesResult {
 /** A config value of one run in a diff; `present: false` when that run's config lacks the key. */
 export type ConfigCell = { present: true; value: JsonValue } | { present: false };
 
+/** SPLADE runs are compared by their effective settings (the defaults their stored config leaves out filled in). */
 export interface ConfigDiff {
   runIds: string[];
   /** Only the keys (dotted paths into the configs) whose values are not all equal, sorted. */

@@ -39,6 +39,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web mode in headless Chromium', () => {
 
   it('renders the shell and shows what app.info says about this server', async () => {
     await workbench.open(server.url);
+    // The Runs table is the landing view.
+    await expect.poll(() => workbench.heading().textContent(), { timeout: 10_000 }).toBe('Runs');
+    await workbench.goTo('Status');
     const status = workbench.status;
     await expect.poll(() => status.field('version').textContent(), { timeout: 10_000 }).toBe(version);
     expect(await status.field('home').textContent()).toBe(home);

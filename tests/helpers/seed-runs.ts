@@ -83,11 +83,14 @@ export function seedRun(store: Store, spec: SeedRunSpec): RunRecord {
   return store.runs.require(run.id);
 }
 
-/** A BM25 baseline as a run of kind `bm25`: no training, one evaluation. */
+/**
+ * A BM25 baseline as the `bm25` executor stores it: a run of kind `bm25`, no training, one evaluation at
+ * step 0 whose metrics also carry the corpus size and the BM25 parameters.
+ */
 export function seedBaseline(store: Store, dataset: string, split: string, metrics: EvaluationMetrics, perQuery?: Record<string, EvaluationMetrics>): RunRecord {
-  const run = store.runs.create({ name: `bm25-${dataset}`, config: { kind: 'bm25', dataset, split, k1: 0.9, b: 0.4 } });
+  const run = store.runs.create({ name: `bm25-${dataset}`, config: { kind: 'bm25', model: 'bm25', dataset, k: 1, seed: 42, train: { k1: 0.9, b: 0.4, evalSplit: split } } });
   store.runs.transition(run.id, 'running');
-  store.evaluations.add({ runId: run.id, step: 0, dataset, split, metrics, perQuery });
+  store.evaluations.add({ runId: run.id, step: 0, dataset, split, metrics: { ...metrics, docs: 1400, k1: 0.9, b: 0.4 }, perQuery });
   store.runs.transition(run.id, 'finished', { step: 0 });
   return store.runs.require(run.id);
 }

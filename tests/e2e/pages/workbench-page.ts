@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Download, Locator, Page } from 'playwright-core';
 import { ROOT } from '../support/renderer-build.ts';
+import { ComparePanel, LivePanel, RunsPanel } from './run-views.ts';
 
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts/e2e');
 
@@ -37,15 +38,41 @@ export class WorkbenchPage {
     return this.page.getByTestId('connection');
   }
 
-  async screenshot(name: string): Promise<string> {
+  /**
+   * Saves a screenshot under test-artifacts/e2e. `whole`: the main area scrolls inside a window-high shell,
+   * so the window is made as tall as the view for the shot, then restored.
+   */
+  async screenshot(name: string, options: { whole?: boolean } = {}): Promise<string> {
     mkdirSync(ARTIFACTS, { recursive: true });
     const file = path.join(ARTIFACTS, `${name}.png`);
-    await this.page.screenshot({ path: file });
+    const size = this.page.viewportSize();
+    if (options.whole && size) {
+      const height = await this.page.locator('main').evaluate((el) => el.scrollHeight);
+      await this.page.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
+      await this.page.waitForTimeout(300);
+    }
+    try {
+      await this.page.screenshot({ path: file });
+    } finally {
+      if (options.whole && size) await this.page.setViewportSize(size);
+    }
     return file;
   }
 
   get status(): StatusPanel {
     return new StatusPanel(this.page);
+  }
+
+  get runs(): RunsPanel {
+    return new RunsPanel(this.page);
+  }
+
+  get compare(): ComparePanel {
+    return new ComparePanel(this.page);
+  }
+
+  get live(): LivePanel {
+    return new LivePanel(this.page);
   }
 }
 

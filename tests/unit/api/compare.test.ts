@@ -42,10 +42,16 @@ describe('config diff', () => {
     const b = seedRun(store, { name: 'b', model: 'bert-tiny', k: 16, train: { lr: 5e-5 } });
     const diff = await api.call('compare.configDiff', { runIds: [a.id, b.id] });
     expect(diff.runIds).toEqual([a.id, b.id]);
+    // Compared by effective settings: lr given on both sides; everything else the same defaults.
     expect(diff.rows.map((r) => [r.key, ...r.values.map((v) => (v.present ? v.value : '—'))])).toEqual([
       ['k', 1, 16],
-      ['train.lr', 2e-5, 5e-5],
+      ['lr', 2e-5, 5e-5],
     ]);
+    expect(diff.sameCount).toBeGreaterThan(30);
+    // One run stating the default learning rate and one leaving it out do not differ.
+    const c = seedRun(store, { name: 'c', model: 'bert-tiny', k: 1, train: { lr: 2e-5, batchSize: 32 } });
+    const d = store.runs.create({ name: 'd', config: { kind: 'splade', model: 'bert-tiny', dataset: 'cranfield', k: 1, seed: 42, steps: 100, checkpointEvery: 50, evalEvery: 0, train: {} } });
+    expect((await api.call('compare.configDiff', { runIds: [c.id, d.id] })).rows).toEqual([]);
     expect(await failure(api.call('compare.configDiff', { runIds: [a.id] }))).toEqual({ code: 'bad_request', message: 'compare.configDiff: params.runIds needs at least two runs' });
     expect((await failure(api.call('compare.configDiff', { runIds: [a.id, 'gone'] }))).code).toBe('not_found');
   });

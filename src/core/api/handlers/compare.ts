@@ -7,6 +7,25 @@ import { configDiff } from '../config-diff.ts';
 import type { Handlers } from '../create-api.ts';
 import { comparePerQuery, sharedMetricNames } from '../per-query-diff.ts';
 import { finiteOrNull } from '../run-rows.ts';
+import type { RunConfigJson } from '../../runs/run-config.ts';
+import { spladeTrainConfig } from '../../train/run/splade-run-config.ts';
+
+type Config = { [key: string]: JsonValue };
+
+/**
+ * What a run was trained with: a SPLADE run's stored config holds only what was given, so its defaults are
+ * filled in (two runs differ only where their effective settings do). Other kinds, and a config the SPLADE
+ * executor would refuse, are compared as stored.
+ */
+export function effectiveConfig(config: Config): Config {
+  if (config.kind !== 'splade') return config;
+  try {
+    const { name: _n, tags: _t, notes: _o, ...settings } = spladeTrainConfig(config as unknown as RunConfigJson);
+    return { kind: 'splade', ...(settings as unknown as Config), ...(config.versions !== undefined && { versions: config.versions }) };
+  } catch {
+    return config;
+  }
+}
 
 /** A run's evaluations that carry per-query values, latest first. */
 function perQueryEvaluations(store: Store, runId: string): EvaluationRecord[] {
@@ -24,7 +43,7 @@ export function compareHandlers(ctx: ApiContext): Pick<Handlers, 'compare.config
     'compare.configDiff': ({ runIds }) => {
       if (runIds.length < 2) throw badRequest('compare.configDiff: params.runIds needs at least two runs');
       const runs = runIds.map((id) => ctx.workspace.run(id));
-      return { runIds, ...configDiff(runs.map((r) => r.config as { [key: string]: JsonValue })) };
+      return { runIds, ...configDiff(runs.map((r) => effectiveConfig(r.config as Config))) };
     },
     'compare.perQuery': ({ runA, runB, dataset, split, metric = 'ndcg@10' }) => {
       const store = ctx.workspace.store;

@@ -1,0 +1,28 @@
+import { onBeforeUnmount, onMounted, shallowRef, watch, type Ref, type WatchSource } from 'vue';
+import { echarts } from './echarts.ts';
+
+/**
+ * An ECharts instance on an element for the component's lifetime: drawn on mount, redrawn when `sources`
+ * change (series replaced, so zoom and legend survive), resized with its element, disposed on unmount.
+ */
+export function useEchart(el: Ref<HTMLElement | null>, option: () => echarts.EChartsCoreOption, sources: WatchSource[]) {
+  const chart = shallowRef<echarts.ECharts | null>(null);
+  let observer: ResizeObserver | undefined;
+  const render = () => chart.value?.setOption(option(), { replaceMerge: ['series', 'xAxis', 'yAxis'], lazyUpdate: true });
+  onMounted(() => {
+    if (!el.value) return;
+    chart.value = echarts.init(el.value, undefined, { renderer: 'canvas' });
+    render();
+    observer = new ResizeObserver(() => chart.value?.resize());
+    observer.observe(el.value);
+  });
+  onBeforeUnmount(() => {
+    observer?.disconnect();
+    chart.value?.dispose();
+    chart.value = null;
+  });
+  watch(sources, render);
+  /** The chart as a PNG data URL (white background, double resolution). */
+  const toPng = (): string | null => chart.value?.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' }) ?? null;
+  return { chart, toPng };
+}
