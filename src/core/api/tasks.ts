@@ -47,9 +47,8 @@ export class TaskRegistry {
       },
     };
     try {
-      const result = await work(handle);
-      if (controller.signal.aborted) throw new CancelledError();
-      return result;
+      // Work that finished before it noticed a late cancel did happen: its result stands.
+      return await work(handle);
     } catch (err) {
       // Work that notices the abort may fail in its own words; the caller asked to cancel, so say that.
       if (controller.signal.aborted && !(err instanceof CancelledError)) throw new CancelledError();
