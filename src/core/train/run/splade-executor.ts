@@ -15,7 +15,8 @@ import { trainStep, type TrainBatch, type TrainStepContext } from '../train-step
 import { BatchSampler, buildTrainBatch } from './batch-sampler.ts';
 import { loadTrainerState, saveTrainingCheckpoint } from './checkpoint.ts';
 import { runEvaluation } from './run-evaluation.ts';
-import { withSeededRandom } from './seeded-random.ts';
+import { Rng } from '../rng.ts';
+import { withSeededRandom } from '../seeded-random.ts';
 import { spladeTrainConfig } from './splade-run-config.ts';
 
 async function collectExamples(folder: string, split: string, seed: number, negatives: number): Promise<TrainingExample[]> {
@@ -100,7 +101,7 @@ export const spladeExecutor: RunExecutor = async (ctx: RunContext): Promise<RunO
       for (let micro = 0; micro < cfg.gradAccumulation; micro++) {
         batches.push(await buildTrainBatch(sampler, tokenizer, update, micro, lengths, cfg.negativesPerQuery));
       }
-      const metrics = withSeededRandom(cfg.seed, `dropout/${update}`, () => trainStep(stepCtx, update, batches));
+      const metrics = withSeededRandom(Rng.forStream(cfg.seed, `dropout/${update}`), () => trainStep(stepCtx, update, batches));
       const step = update + 1;
       metrics.rescale_k = rescaleK;
       ctx.record(step, metrics);
