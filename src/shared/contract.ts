@@ -167,6 +167,150 @@ export interface DatasetInfo {
   importedAt: string;
 }
 
+// Run setup and term inspector: models, inspection, dataset import and items, starting runs, long tasks.
+
+/** `lsr head-stats --json` fields of one k (the contract's names, like metric keys), plus the pairwise cosine. */
+export interface HeadStatsValues {
+  decoder_weight_frobenius_norm: number;
+  decoder_weight_mean_row_l2_norm: number;
+  decoder_bias_l2_norm: number;
+  /** Mean over non-padding tokens of the L2 norm of the token's logits. */
+  logits_l2_mean: number;
+  splade_nnz_mean: number;
+  splade_weight_mean: number;
+  splade_weight_max: number;
+  splade_l1_mean: number;
+  logits_max_mean: number;
+  /** Mean cosine similarity of two different texts' SPLADE vectors; null with fewer than two non-empty vectors. */
+  splade_cosine_mean: number | null;
+}
+
+export interface HeadCheckRow {
+  k: number;
+  stats: HeadStatsValues;
+  /** Mean non-zeros per vector over the vocabulary size. */
+  nnzFraction: number;
+  /** Mean non-zeros above the trainer's saturation threshold (the same at every k). */
+  saturated: boolean;
+  /** Largest weight within the rule's bound. */
+  weightOk: boolean;
+  /** Mean cosine of different texts within the rule's bound. */
+  distinguishable: boolean;
+  /** The k qualifies under the suggestion rule. */
+  meetsRule: boolean;
+}
+
+export interface HeadCheckResult {
+  model: string;
+  folder: string;
+  architecture: string;
+  vocabSize: number;
+  tied: boolean;
+  texts: number;
+  tokens: number;
+  maxLength: number;
+  /** One row per candidate k, increasing. */
+  rows: HeadCheckRow[];
+  suggestion: {
+    /** Null when no candidate meets the rule. */
+    k: number | null;
+    /** The rule in words, thresholds included. */
+    rule: string;
+    reason: string;
+    /** What no k fixes (saturated vectors, look-alike texts). */
+    warnings: string[];
+  };
+}
+
+export type TextKindName = 'query' | 'document';
+
+export interface InspectedToken {
+  /** Position in the model's input, special tokens included. */
+  position: number;
+  id: number;
+  token: string;
+}
+
+export interface InspectedTerm {
+  id: number;
+  token: string;
+  weight: number;
+  /** Not among the input's token ids: a term the model added. */
+  expansion: boolean;
+  /** The input token whose logit for this term was the max. */
+  source: { position: number; token: string };
+}
+
+export interface InspectTermsResult {
+  model: string;
+  folder: string;
+  /** The rescale factor applied on top of the loaded weights (a run's checkpoint already holds its own k). */
+  k: number;
+  kind: TextKindName;
+  tokens: InspectedToken[];
+  truncated: boolean;
+  nnz: number;
+  l1: number;
+  /** Heaviest first. */
+  terms: InspectedTerm[];
+}
+
+export interface DatasetItemsResult {
+  dataset: string;
+  kind: TextKindName;
+  items: { id: string; text: string }[];
+  /** More items match than were returned. */
+  more: boolean;
+}
+
+export const DATASET_FORMAT_VALUES = ['beir', 'trec', 'msmarco', 'smart'] as const;
+export type DatasetFormatName = (typeof DATASET_FORMAT_VALUES)[number];
+
+export interface ModelDownloadResult {
+  model: string;
+  folder: string;
+  commit: string;
+  /** Served from the local cache without downloading. */
+  fromCache: boolean;
+}
+
+/** What `lsr train` takes, as one request: lists in `models`, `ks` and `seeds` make a sweep. */
+export interface RunStartParams {
+  name?: string;
+  tags?: string[];
+  notes?: string;
+  /** Executor kind; default `splade`. */
+  kind?: string;
+  models: string[];
+  dataset: string;
+  ks: number[];
+  seeds?: number[];
+  steps?: number;
+  checkpointEvery?: number;
+  evalEvery?: number;
+  backend?: string;
+  /** Runs of this request training at once. Default 1. */
+  maxParallel?: number;
+  collapse?: { action?: 'stop' | 'continue'; patience?: number; saturationFraction?: number };
+  /** Hyperparameters by their src/shared/train-config.ts names; left out: the executor's defaults. */
+  train?: { [key: string]: JsonValue };
+}
+
+export interface RunPlan {
+  /** More than one run: they share a sweep id. */
+  sweep: boolean;
+  runs: { name: string | null; model: string; k: number; seed: number }[];
+}
+
+/** Progress of a long call started with a `taskId`. */
+export interface TaskProgress {
+  taskId: string;
+  method: string;
+  message: string;
+  /** 0..1 when known. */
+  fraction: number | null;
+}
+
 export interface ApiMethods {
   'app.info': { params: Record<string, never>; result: AppInfo };
   'runs.list': { params: RunListFilter; result: RunRow[] };
@@ -187,6 +331,28 @@ export interface ApiMethods {
     params: { runA: string; runB: string; dataset?: string; split?: string; metric?: string };
     result: PerQueryDiff;
   };
+  /** Head-scale check of a backbone for candidate k (on `texts`, or built-in sample texts), with a suggested k. */
+  'models.headCheck': { params: { model: string; ks: number[]; texts?: string[]; taskId?: string }; result: HeadCheckResult };
+  /** Fetches a hub model into the local cache (progress as `tasks.progress`). */
+  'models.download': { params: { model: string; taskId?: string }; result: ModelDownloadResult };
+  /** The top activated terms of one text under one model. */
+  'inspect.terms': {
+    params: { model: string; k?: number; text: string; kind: TextKindName; top?: number; taskId?: string };
+    result: InspectTermsResult;
+  };
+  'datasets.items': { params: { dataset: string; kind: TextKindName; search?: string; limit?: number }; result: DatasetItemsResult };
+  'datasets.import': {
+    params: { format: DatasetFormatName; path: string; name: string; replace?: boolean; taskId?: string };
+    result: DatasetInfo;
+  };
+  /** The runs `runs.start` would create, without creating them. */
+  'runs.plan': { params: RunStartParams; result: RunPlan };
+  /** Creates the runs (queued) and trains them from this API process's queue, each in its own process. */
+  'runs.start': { params: RunStartParams; result: { runIds: string[]; sweepId: string | null } };
+  /** Queues a cancelled, interrupted or queued run again, from its last checkpoint. */
+  'runs.resume': { params: { runId: string }; result: { runId: string; startStep: number } };
+  /** Cancels a long call started with this `taskId`; it then fails with code `cancelled`. */
+  'tasks.cancel': { params: { taskId: string }; result: { cancelled: boolean } };
 }
 
 export type Method = keyof ApiMethods;
@@ -200,6 +366,12 @@ export interface ApiEvents {
   'runs.changed': { runIds: string[]; removed: string[] };
   /** New metric points of a run are stored, up to `step` (lower than before: the run was rewound to resume). */
   'runs.metrics': { runId: string; step: number };
+  /** Progress of a long call started with a `taskId`. */
+  'tasks.progress': TaskProgress;
+  /** What a run's process says while it trains (loading, downloading, step), at most a few times a second. */
+  'runs.progress': { runId: string; step: number; totalSteps: number; message: string | null };
+  /** Datasets were imported (or replaced) by this API. */
+  'datasets.changed': { names: string[] };
 }
 export type EventName = keyof ApiEvents;
 

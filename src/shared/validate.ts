@@ -1,4 +1,4 @@
-import { RUN_STATUS_VALUES, type Method } from './contract.ts';
+import { DATASET_FORMAT_VALUES, RUN_STATUS_VALUES, type Method } from './contract.ts';
 
 /**
  * A tiny schema language for method params (this folder imports nothing, so no validation library).
@@ -17,6 +17,41 @@ const empty: Schema = { type: 'object', fields: {} };
 const runId: Schema = { type: 'string', minLength: 1, maxLength: 64 };
 const optionalName: Schema = { type: 'string', optional: true, minLength: 1, maxLength: 200 };
 const byRun: Schema = { type: 'object', fields: { runId } };
+const modelSpec: Schema = { type: 'string', minLength: 1, maxLength: 4096 };
+const taskId: Schema = { type: 'string', optional: true, minLength: 1, maxLength: 64 };
+const textKind: Schema = { type: 'enum', values: ['query', 'document'] };
+// k > 0 is checked by the handlers (the schema language has no exclusive bound).
+const positive: Schema = { type: 'number', min: 0 };
+const count = (min: number): Schema => ({ type: 'number', optional: true, integer: true, min });
+const runStart: Schema = {
+  type: 'object',
+  fields: {
+    name: optionalName,
+    tags: { type: 'array', optional: true, items: { type: 'string', minLength: 1, maxLength: 64 }, maxItems: 64 },
+    notes: { type: 'string', optional: true, maxLength: 100_000 },
+    kind: { type: 'string', optional: true, minLength: 1, maxLength: 64 },
+    models: { type: 'array', items: modelSpec, maxItems: 16 },
+    dataset: { type: 'string', minLength: 1, maxLength: 4096 },
+    ks: { type: 'array', items: positive, maxItems: 32 },
+    seeds: { type: 'array', optional: true, items: { type: 'number', integer: true, min: 0, max: 4294967295 }, maxItems: 32 },
+    steps: count(1),
+    checkpointEvery: count(1),
+    evalEvery: count(0),
+    backend: { type: 'string', optional: true, minLength: 1, maxLength: 32 },
+    maxParallel: { type: 'number', optional: true, integer: true, min: 1, max: 64 },
+    collapse: {
+      type: 'object',
+      optional: true,
+      fields: {
+        action: { type: 'enum', optional: true, values: ['stop', 'continue'] },
+        patience: count(1),
+        saturationFraction: { type: 'number', optional: true, min: 0, max: 1 },
+      },
+    },
+    // Each hyperparameter is checked by the executor (validateTrainConfig), which names the field.
+    train: { type: 'object', optional: true, fields: {}, open: true },
+  },
+};
 
 export const PARAM_SCHEMAS: Record<Method, Schema> = {
   'app.info': empty,
@@ -64,6 +99,50 @@ export const PARAM_SCHEMAS: Record<Method, Schema> = {
       metric: optionalName,
     },
   },
+  'models.headCheck': {
+    type: 'object',
+    fields: {
+      model: modelSpec,
+      ks: { type: 'array', items: positive, maxItems: 32 },
+      texts: { type: 'array', optional: true, items: { type: 'string', minLength: 1, maxLength: 20_000 }, maxItems: 64 },
+      taskId,
+    },
+  },
+  'models.download': { type: 'object', fields: { model: modelSpec, taskId } },
+  'inspect.terms': {
+    type: 'object',
+    fields: {
+      model: modelSpec,
+      k: { ...positive, optional: true },
+      text: { type: 'string', minLength: 1, maxLength: 100_000 },
+      kind: textKind,
+      top: { type: 'number', optional: true, integer: true, min: 1, max: 500 },
+      taskId,
+    },
+  },
+  'datasets.items': {
+    type: 'object',
+    fields: {
+      dataset: { type: 'string', minLength: 1, maxLength: 4096 },
+      kind: textKind,
+      search: { type: 'string', optional: true, maxLength: 1000 },
+      limit: { type: 'number', optional: true, integer: true, min: 1, max: 1000 },
+    },
+  },
+  'datasets.import': {
+    type: 'object',
+    fields: {
+      format: { type: 'enum', values: DATASET_FORMAT_VALUES },
+      path: { type: 'string', minLength: 1, maxLength: 4096 },
+      name: { type: 'string', minLength: 1, maxLength: 64 },
+      replace: { type: 'boolean', optional: true },
+      taskId,
+    },
+  },
+  'runs.plan': runStart,
+  'runs.start': runStart,
+  'runs.resume': byRun,
+  'tasks.cancel': { type: 'object', fields: { taskId: { type: 'string', minLength: 1, maxLength: 64 } } },
 };
 
 /** Returns a message naming the first offending field, or null when `value` matches. */

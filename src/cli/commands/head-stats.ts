@@ -6,7 +6,7 @@ import { validateRescaleK } from '../../core/splade/rescale.ts';
 import { loadModelAndTokenizer, maxLengthArg, modelFolderArg } from '../model-args.ts';
 
 function table(stats: HeadStats): string {
-  const head = ['k', '|W|_F', 'mean |w_j|', '|b|', 'logits L2', 'nnz', 'w mean', 'w max'];
+  const head = ['k', '|W|_F', 'mean |w_j|', '|b|', 'logits L2', 'nnz', 'w mean', 'w max', 'cosine'];
   const rows = Object.entries(stats.by_k).map(([k, s]) => [
     k,
     s.decoder_weight_frobenius_norm.toPrecision(5),
@@ -16,6 +16,7 @@ function table(stats: HeadStats): string {
     s.splade_nnz_mean.toFixed(1),
     s.splade_weight_mean.toPrecision(4),
     s.splade_weight_max.toPrecision(4),
+    s.splade_cosine_mean === null ? '-' : s.splade_cosine_mean.toFixed(3),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');

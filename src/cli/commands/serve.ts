@@ -1,5 +1,7 @@
 import type { Command } from '../command.ts';
 import { serveStdio } from '../../core/api/stdio-server.ts';
+import { createApi } from '../../core/api/create-api.ts';
+import { ApiLifecycle } from '../../core/api/lifecycle.ts';
 import { appVersion } from '../../core/version.ts';
 import { InputError } from '../../core/errors.ts';
 
@@ -10,6 +12,13 @@ export const serveCommand: Command = {
   booleanFlags: ['stdio'],
   async run({ args, home, io }) {
     if (!args.flag('stdio')) throw new InputError('only --stdio is supported (use `lsr web` for HTTP)', { field: '--stdio' });
-    await serveStdio(home, appVersion(), io.stdin, io.stdout);
+    const version = appVersion();
+    const lifecycle = new ApiLifecycle();
+    try {
+      await serveStdio(home, version, io.stdin, io.stdout, (emit, audience) => createApi({ home, version, emit, audience, lifecycle }));
+    } finally {
+      // stdin ended (the app quit): training runs stop cleanly at their next step.
+      await lifecycle.close();
+    }
   },
 };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from '../command.ts';
 import { InputError } from '../../core/errors.ts';
 import { createApi } from '../../core/api/create-api.ts';
+import { ApiLifecycle } from '../../core/api/lifecycle.ts';
 import { appVersion } from '../../core/version.ts';
 import { isLoopbackHost } from '../../web/request-guard.ts';
 import { MissingRendererError } from '../../web/static-files.ts';
@@ -22,9 +23,10 @@ export const webCommand: Command = {
     const rendererDir = path.resolve(args.string('renderer') ?? DEFAULT_RENDERER_DIR);
     const version = appVersion();
 
+    const lifecycle = new ApiLifecycle();
     let server;
     try {
-      server = await startWebServer({ host, port, rendererDir, makeApi: (emit, audience) => createApi({ home, version, emit, audience }) });
+      server = await startWebServer({ host, port, rendererDir, makeApi: (emit, audience) => createApi({ home, version, emit, audience, lifecycle }) });
     } catch (err) {
       if (err instanceof MissingRendererError) throw new InputError(err.message, { field: '--renderer' });
       const code = (err as NodeJS.ErrnoException).code;
@@ -45,5 +47,7 @@ export const webCommand: Command = {
     if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     io.stderr.write('lsr web: shutting down\n');
     await server.close();
+    // Training runs started from the workbench stop cleanly (checkpoint, `cancelled`, resumable).
+    await lifecycle.close();
   },
 };

@@ -7,6 +7,13 @@ import { datasetHandlers } from './handlers/datasets.ts';
 import { runEditHandlers } from './handlers/run-edits.ts';
 import { runsHandlers } from './handlers/runs.ts';
 import { StoreWatcher } from './store-watcher.ts';
+import { createEngineContext, type EngineOptions } from './engine-context.ts';
+import { datasetImportHandlers } from './handlers/datasets-import.ts';
+import { inspectHandlers } from './handlers/inspect.ts';
+import { modelHandlers } from './handlers/models.ts';
+import { runStartHandlers } from './handlers/runs-start.ts';
+import { taskHandlers } from './handlers/tasks.ts';
+import type { ApiLifecycle } from './lifecycle.ts';
 import { Workspace } from './workspace.ts';
 
 export interface ApiDeps {
@@ -20,6 +27,10 @@ export interface ApiDeps {
   workspace?: Workspace;
   /** Watcher period (ms); default 500. */
   watchIntervalMs?: number;
+  /** The server's shutdown: training runs are cancelled cleanly and loaded models freed then. */
+  lifecycle?: ApiLifecycle;
+  /** Tests replace model loading, the model cache size or the training process. */
+  engine?: Pick<EngineOptions, 'loadModel' | 'modelCacheSize' | 'startRun'>;
 }
 
 export type Handlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> | Result<M> };
@@ -43,11 +54,17 @@ export function createApi(deps: ApiDeps): Handlers {
     follow(deps.audience.count());
   }
   const ctx: ApiContext = { workspace, wrote: () => watcher.poke() };
+  const engine = createEngineContext({ home: deps.home, emit: deps.emit, workspace, lifecycle: deps.lifecycle, ...deps.engine });
   return {
     ...appHandlers(deps),
     ...runsHandlers(ctx),
     ...runEditHandlers(ctx),
     ...datasetHandlers(ctx),
     ...compareHandlers(ctx),
+    ...modelHandlers(engine),
+    ...inspectHandlers(engine),
+    ...datasetImportHandlers(engine),
+    ...runStartHandlers(ctx, engine),
+    ...taskHandlers(engine),
   } satisfies { [M in keyof ApiMethods]: unknown };
 }

@@ -5,7 +5,8 @@ import type { AdamW } from '../train/adamw.ts';
 import { clipByGlobalNorm, type GradMap } from '../train/grad-clip.ts';
 import type { MaskedBatch } from './masking.ts';
 import { correctCount, crossEntropyAtLabels, maskedPositionLogits } from './mlm-loss.ts';
-import { withSeededMathRandom } from './seeded-random.ts';
+import { Rng } from '../train/rng.ts';
+import { withSeededRandom } from '../train/seeded-random.ts';
 
 export interface MlmStepResult {
   /** Mean cross-entropy over the batch's masked positions (before the update). */
@@ -27,7 +28,7 @@ export interface MlmStepSettings {
   lr: number;
   /** Global-norm clipping threshold; 0 or Infinity for none. */
   maxGradNorm: number;
-  /** Seeds the dropout masks of this step (see `withSeededMathRandom`). */
+  /** Seeds the dropout masks of this step (see `withSeededRandom`). */
   dropoutSeed: number;
 }
 
@@ -39,7 +40,7 @@ export function mlmTrainStep(model: MaskedLmModel, optimizer: AdamW, batch: Mask
   for (const [name, v] of model.variables) byTfName.set(v.name, name);
   const trainable = [...model.variables.values()].filter((v) => v.trainable);
   let logits: tf.Tensor2D | undefined;
-  const { value, grads } = withSeededMathRandom(settings.dropoutSeed, () =>
+  const { value, grads } = withSeededRandom(new Rng(settings.dropoutSeed), () =>
     tf.variableGrads(() => {
       const out = maskedPositionLogits(model, batch, true);
       logits = tf.keep(out);

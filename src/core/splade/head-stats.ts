@@ -35,6 +35,11 @@ export interface HeadStatsForK {
   splade_l1_mean: number;
   /** Mean, over the non-zero entries, of the max logit (bias included) that produced them. */
   logits_max_mean: number;
+  /**
+   * Mean cosine similarity of the SPLADE vectors of two different texts, over every pair of texts whose
+   * vectors are not all zero; null with fewer than two such texts. Near 1: the texts look alike to the model.
+   */
+  splade_cosine_mean: number | null;
 }
 
 export interface HeadStats {
@@ -53,6 +58,79 @@ export interface HeadStatsOptions {
   chunkElements?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+}
+
+interface PositiveMaxes {
+  ids: Int32Array;
+  maxes: Float32Array;
+}
+
+/** A SPLADE vector as increasing term ids and their weights (all > 0), with the logits (÷ k) behind them. */
+export interface SparseWeights {
+  ids: Int32Array;
+  weights: Float64Array;
+  logits: Float64Array;
+}
+
+function positiveEntries(row: Float32Array): PositiveMaxes {
+  let n = 0;
+  for (let j = 0; j < row.length; j++) if (row[j]! > 0) n++;
+  const ids = new Int32Array(n);
+  const maxes = new Float32Array(n);
+  let i = 0;
+  for (let j = 0; j < row.length; j++) {
+    if (row[j]! > 0) {
+      ids[i] = j;
+      maxes[i++] = row[j]!;
+    }
+  }
+  return { ids, maxes };
+}
+
+function spladeWeightsAtK(row: PositiveMaxes, k: number): SparseWeights {
+  const ids: number[] = [];
+  const weights: number[] = [];
+  const logits: number[] = [];
+  for (let i = 0; i < row.ids.length; i++) {
+    // The rescaled model computes logits in float32; so does this division.
+    const w = Math.log1p(Math.fround(row.maxes[i]! / k));
+    if (w > 0) {
+      ids.push(row.ids[i]!);
+      weights.push(w);
+      logits.push(row.maxes[i]! / k);
+    }
+  }
+  return { ids: Int32Array.from(ids), weights: Float64Array.from(weights), logits: Float64Array.from(logits) };
+}
+
+function sparseDot(a: SparseWeights, b: SparseWeights): number {
+  let i = 0;
+  let j = 0;
+  let dot = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const x = a.ids[i]!;
+    const y = b.ids[j]!;
+    if (x === y) dot += a.weights[i++]! * b.weights[j++]!;
+    else if (x < y) i++;
+    else j++;
+  }
+  return dot;
+}
+
+/** Mean cosine over the pairs of non-empty vectors; null with fewer than two of them. */
+export function meanPairwiseCosine(vectors: readonly SparseWeights[]): number | null {
+  const live = vectors.filter((v) => v.ids.length > 0);
+  if (live.length < 2) return null;
+  const norms = live.map((v) => Math.sqrt(sparseDot(v, v)));
+  let sum = 0;
+  let pairs = 0;
+  for (let a = 0; a < live.length; a++) {
+    for (let b = a + 1; b < live.length; b++) {
+      sum += sparseDot(live[a]!, live[b]!) / (norms[a]! * norms[b]!);
+      pairs++;
+    }
+  }
+  return sum / pairs;
 }
 
 function l2(data: Float32Array): number {
@@ -86,8 +164,8 @@ export async function computeHeadStats(
   const batchSize = opts.batchSize ?? 16;
   let tokens = 0;
   let logitNormSum = 0;
-  /** Per text, the max logit of each vocabulary entry (bias included), for the entries where it is > 0. */
-  const positiveMaxes: Float32Array[] = [];
+  /** Per text, the vocabulary entries whose max logit (bias included) is > 0, and those maxes. */
+  const positiveMaxes: PositiveMaxes[] = [];
   for (let start = 0; start < texts.length; start += batchSize) {
     if (opts.signal?.aborted) throw new CancelledError();
     const encoded = await tokenizer.encodeBatch(texts.slice(start, start + batchSize), maxLength);
@@ -112,8 +190,7 @@ export async function computeHeadStats(
     for (let r = 0; r < padded.batch; r++) {
       for (let t = 0; t < padded.lengths[r]!; t++) logitNormSum += Math.sqrt(sq[r * padded.seq + t]!);
       tokens += padded.lengths[r]!;
-      const row = maxData.subarray(r * V, (r + 1) * V);
-      positiveMaxes.push(row.filter((v) => v > 0));
+      positiveMaxes.push(positiveEntries(maxData.subarray(r * V, (r + 1) * V)));
     }
     opts.onProgress?.(Math.min(start + batchSize, texts.length), texts.length);
   }
@@ -125,16 +202,16 @@ export async function computeHeadStats(
     let sum = 0;
     let max = 0;
     let maxLogitSum = 0;
+    const vectors: SparseWeights[] = [];
     for (const row of positiveMaxes) {
-      for (let i = 0; i < row.length; i++) {
-        // The rescaled model computes logits in float32; so does this division.
-        const w = Math.log1p(Math.fround(row[i]! / k));
-        if (w > 0) {
-          nnz++;
-          sum += w;
-          if (w > max) max = w;
-          maxLogitSum += row[i]! / k;
-        }
+      const vector = spladeWeightsAtK(row, k);
+      vectors.push(vector);
+      for (let i = 0; i < vector.weights.length; i++) {
+        const w = vector.weights[i]!;
+        nnz++;
+        sum += w;
+        if (w > max) max = w;
+        maxLogitSum += vector.logits[i]!;
       }
     }
     byK[String(k)] = {
@@ -147,6 +224,7 @@ export async function computeHeadStats(
       splade_weight_max: max,
       splade_l1_mean: sum / nTexts,
       logits_max_mean: nnz > 0 ? maxLogitSum / nnz : 0,
+      splade_cosine_mean: meanPairwiseCosine(vectors),
     };
   }
   return {

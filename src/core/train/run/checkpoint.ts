@@ -17,7 +17,10 @@ export interface TrainerState {
   step: number;
   optimizer: AdamWState['json'];
   collapse: CollapseCounters;
-  /** Cumulative MLM-head rescale factor already applied to the saved weights. */
+  /**
+   * Cumulative MLM-head rescale factor already applied to the saved weights. Given by the trainer: a model
+   * loaded from a checkpoint no longer knows it (its `info.rescaleK` starts at 1 again).
+   */
   rescaleK: number;
 }
 
@@ -31,7 +34,7 @@ export function saveTrainingCheckpoint(
   model: MaskedLmModel,
   tokenizerFrom: string,
   optimizer: AdamW,
-  state: Omit<TrainerState, 'format' | 'optimizer' | 'rescaleK'>,
+  state: Omit<TrainerState, 'format' | 'optimizer'>,
 ): void {
   const tmp = `${dir}.partial`;
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -45,7 +48,7 @@ export function saveTrainingCheckpoint(
   const tensors: [string, { shape: number[]; data: Float32Array }][] = [];
   for (const [name, data] of opt.tensors) tensors.push([name, { shape: [data.length], data }]);
   writeSafetensors(path.join(tmp, OPTIMIZER_FILE), tensors);
-  const full: TrainerState = { format: 'lsr-trainer/1', optimizer: opt.json, rescaleK: model.info.rescaleK, ...state };
+  const full: TrainerState = { format: 'lsr-trainer/1', optimizer: opt.json, ...state };
   fs.writeFileSync(path.join(tmp, STATE_FILE), JSON.stringify(full, null, 1) + '\n');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(tmp, dir);

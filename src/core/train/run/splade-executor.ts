@@ -11,10 +11,12 @@ import { ensureGradients } from '../../tensor/gradients.ts';
 import { loadTokenizer } from '../../tokenize/load-tokenizer.ts';
 import { CollapseDetector } from '../collapse.ts';
 import { lossFromConfig, lrScheduleFromConfig, optimizerFromConfig } from '../from-config.ts';
-import { trainStep, type TrainStepContext } from '../train-step.ts';
+import { trainStep, type TrainBatch, type TrainStepContext } from '../train-step.ts';
 import { BatchSampler, buildTrainBatch } from './batch-sampler.ts';
 import { loadTrainerState, saveTrainingCheckpoint } from './checkpoint.ts';
 import { runEvaluation } from './run-evaluation.ts';
+import { Rng } from '../rng.ts';
+import { withSeededRandom } from '../seeded-random.ts';
 import { spladeTrainConfig } from './splade-run-config.ts';
 
 async function collectExamples(folder: string, split: string, seed: number, negatives: number): Promise<TrainingExample[]> {
@@ -76,7 +78,7 @@ export const spladeExecutor: RunExecutor = async (ctx: RunContext): Promise<RunO
 
     const checkpoint = (step: number): void => {
       const dir = ctx.checkpointDir(step);
-      saveTrainingCheckpoint(dir, model, baseFolder, optimizer, { step, collapse: detector.state() });
+      saveTrainingCheckpoint(dir, model, baseFolder, optimizer, { step, collapse: detector.state(), rescaleK });
       ctx.checkpointSaved(step, dir);
     };
     const evaluate = async (step: number, final: boolean, dataset?: string): Promise<void> => {
@@ -90,17 +92,16 @@ export const spladeExecutor: RunExecutor = async (ctx: RunContext): Promise<RunO
       ctx.record(step, prefixed);
     };
 
-    const started = Date.now();
     for (let update = ctx.startStep; update < cfg.steps; update++) {
       if (ctx.signal.aborted) {
         checkpoint(update);
         return { status: 'cancelled', step: update };
       }
-      const batches = [];
+      const batches: TrainBatch[] = [];
       for (let micro = 0; micro < cfg.gradAccumulation; micro++) {
         batches.push(await buildTrainBatch(sampler, tokenizer, update, micro, lengths, cfg.negativesPerQuery));
       }
-      const metrics = trainStep(stepCtx, update, batches);
+      const metrics = withSeededRandom(Rng.forStream(cfg.seed, `dropout/${update}`), () => trainStep(stepCtx, update, batches));
       const step = update + 1;
       metrics.rescale_k = rescaleK;
       ctx.record(step, metrics);
@@ -114,10 +115,8 @@ export const spladeExecutor: RunExecutor = async (ctx: RunContext): Promise<RunO
         docNnzMean: metrics.d_nnz_mean!,
         vocabSize: model.info.vocabSize,
       });
-      const elapsed = (Date.now() - started) / 1000;
-      const done = step - ctx.startStep;
-      const eta = done > 0 ? ((cfg.steps - step) * elapsed) / done : 0;
-      ctx.progress({ step, totalSteps: cfg.steps, message: `loss ${metrics.loss!.toFixed(4)}  ${Math.round(metrics.tokens_per_s ?? 0)} tok/s  ETA ${Math.round(eta)}s` });
+      // The follower prints step, loss, steps/s and ETA itself; the message adds what only the executor knows.
+      ctx.progress({ step, totalSteps: cfg.steps, message: `${Math.round(metrics.tokens_per_s ?? 0)} tok/s` });
       if (verdict.collapsed && cfg.collapse.action === 'stop') {
         checkpoint(step);
         return { status: 'collapsed', reason: `${verdict.reason}: ${verdict.detail}`, step: verdict.step };

@@ -1,6 +1,7 @@
 import { InputError } from '../../errors.ts';
 import type { RunConfigJson } from '../../runs/run-config.ts';
 import { TRAIN_CONFIG_DEFAULTS, validateTrainConfig, type TrainConfig } from '../../../shared/train-config.ts';
+import { shortRunWarmups } from '../../../shared/short-run-warmups.ts';
 
 /**
  * The SPLADE hyperparameters of a stored run: the run-level fields (model, dataset, k, seed, steps, …) and
@@ -18,8 +19,9 @@ export function spladeTrainConfig(run: RunConfigJson): TrainConfig {
   if (run.collapse !== undefined) input.collapse = run.collapse;
   if (run.backend !== undefined) input.backend = run.backend;
   const steps = typeof input.steps === 'number' ? input.steps : TRAIN_CONFIG_DEFAULTS.steps;
-  if (!('warmupSteps' in train)) input.warmupSteps = Math.min(TRAIN_CONFIG_DEFAULTS.warmupSteps, Math.floor(steps * 0.04));
-  if (!('flopsWarmupSteps' in train)) input.flopsWarmupSteps = Math.min(TRAIN_CONFIG_DEFAULTS.flopsWarmupSteps, Math.floor(steps / 3));
+  const warmups = shortRunWarmups(steps);
+  if (!('warmupSteps' in train)) input.warmupSteps = warmups.warmupSteps;
+  if (!('flopsWarmupSteps' in train)) input.flopsWarmupSteps = warmups.flopsWarmupSteps;
   const result = validateTrainConfig(input);
   if (result.config === null) {
     const first = result.errors[0]!;
