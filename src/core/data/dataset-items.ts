@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.ts';
-import { docText } from './dataset-folder.ts';
+import { docText, readBeirLines } from './dataset-folder.ts';
 import { CORPUS_FILE, QUERIES_FILE } from './dataset-writer.ts';
-import { readLines } from './read-lines.ts';
 
 export interface DatasetItem {
   id: string;
@@ -27,21 +26,12 @@ export async function readDatasetItems(folder: string, query: DatasetItemsQuery)
   if (!fs.existsSync(file)) throw new InputError('missing (not a BEIR dataset folder?)', { file });
   const needle = (query.search ?? '').trim().toLowerCase();
   const items: DatasetItem[] = [];
-  for await (const { text, line } of readLines(file)) {
-    if (text.trim() === '') continue;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(text);
-    } catch {
-      throw new InputError('not valid JSON', { file, line });
-    }
-    const record = obj as Record<string, unknown>;
-    const id = typeof record._id === 'string' || typeof record._id === 'number' ? String(record._id) : undefined;
-    if (id === undefined || typeof record.text !== 'string') throw new InputError('expected _id and text', { file, line });
-    const itemText = query.kind === 'query' ? record.text : docText({ title: typeof record.title === 'string' ? record.title : '', text: record.text });
-    if (needle !== '' && !id.toLowerCase().includes(needle) && !itemText.toLowerCase().includes(needle)) continue;
+  // Browsing reads only up to the page asked for, so a repeated id further down is not looked for.
+  for await (const r of readBeirLines(file, query.kind, { has: () => false })) {
+    const itemText = docText(r);
+    if (needle !== '' && !r.id.toLowerCase().includes(needle) && !itemText.toLowerCase().includes(needle)) continue;
     if (items.length === query.limit) return { items, more: true };
-    items.push({ id, text: itemText });
+    items.push({ id: r.id, text: itemText });
   }
   return { items, more: false };
 }
