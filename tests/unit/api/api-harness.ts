@@ -41,11 +41,7 @@ export function apiHarness(options: { watchIntervalMs?: number } = {}): ApiHarne
     handlers,
     audience,
     events,
-    async call(method, params) {
-      const outcome = await dispatch(handlers, method, params);
-      if (!outcome.ok) throw ApiError.from(outcome.error);
-      return outcome.result as never;
-    },
+    call: (method, params) => callApi(handlers, method, params),
     other() {
       const store = Store.open(home);
       others.push(store);
@@ -58,6 +54,13 @@ export function apiHarness(options: { watchIntervalMs?: number } = {}): ApiHarne
       cleanup();
     },
   };
+}
+
+/** Through the single entry point, params checked; failures as ApiError, as a transport gives them. */
+export async function callApi<M extends Method>(handlers: Handlers, method: M, params: Params<M>): Promise<Result<M>> {
+  const outcome = await dispatch(handlers, method, params);
+  if (!outcome.ok) throw ApiError.from(outcome.error);
+  return outcome.result as Result<M>;
 }
 
 /** The error a call failed with, as { code, message }. */

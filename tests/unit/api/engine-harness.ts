@@ -1,11 +1,11 @@
 import type { ApiEvents, EventName, Method, Params, Result } from '../../../src/shared/contract.ts';
-import { ApiError } from '../../../src/shared/api-error.ts';
 import { CountedAudience } from '../../../src/core/api/audience.ts';
 import { createApi, type ApiDeps } from '../../../src/core/api/create-api.ts';
-import { dispatch } from '../../../src/core/api/dispatch.ts';
 import { ApiLifecycle } from '../../../src/core/api/lifecycle.ts';
 import { Workspace } from '../../../src/core/api/workspace.ts';
-import { tempHome } from '../store/temp-home.ts';
+import { tempHome } from '../../helpers/temp-home.ts';
+import { waitFor as waitUntil } from '../../helpers/wait-for.ts';
+import { callApi } from './api-harness.ts';
 
 export interface EngineHarness {
   home: string;
@@ -43,11 +43,7 @@ export function engineHarness(engine: ApiDeps['engine'] = {}, home?: string): En
     workspace,
     lifecycle,
     events,
-    async call(method, params) {
-      const outcome = await dispatch(handlers, method, params);
-      if (!outcome.ok) throw ApiError.from(outcome.error);
-      return outcome.result as never;
-    },
+    call: (method, params) => callApi(handlers, method, params),
     eventsOf: (event) => events.filter((e) => e.event === event).map((e) => e.payload) as never,
     async close() {
       await lifecycle.close();
@@ -58,10 +54,5 @@ export function engineHarness(engine: ApiDeps['engine'] = {}, home?: string): En
   };
 }
 
-export async function waitFor(what: string, ok: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** waitFor with room for a real (tiny) training run. */
+export const waitFor = (what: string, ok: () => boolean, timeoutMs = 120_000): Promise<void> => waitUntil(what, ok, timeoutMs);

@@ -75,10 +75,4 @@ export function withStore<T>(home: string, fn: (store: Store) => T): T {
   }
 }
 
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitFor } from '../../helpers/wait-for.ts';
