@@ -3,57 +3,19 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApiEvents, Method, Transport } from '../../src/shared/contract.ts';
-import { ApiError } from '../../src/shared/api-error.ts';
-import { startStdio } from './support/stdio-client.ts';
-import { rendererTransport, startWeb } from './support/web-client.ts';
+import type { ApiError } from '../../src/shared/api-error.ts';
 import { TEST_VERSION, eventfulApi } from './support/test-api.ts';
+import { TRANSPORTS, refusal } from './support/transports.ts';
 import { Store } from '../../src/core/store/store.ts';
 import { seedRun } from '../helpers/seed-runs.ts';
 
-interface Harness {
-  name: string;
-  start(home: string): Promise<{ transport: Transport; close(): Promise<void> }>;
-}
-
-const HARNESSES: Harness[] = [
-  {
-    name: 'the stdio server (what Electron main relays to)',
-    start: async (home) => startStdio(home, TEST_VERSION, eventfulApi(home)),
-  },
-  {
-    name: 'the web-mode WebSocket server',
-    start: async (home) => {
-      const server = await startWeb(eventfulApi(home));
-      const transport = rendererTransport(server);
-      return {
-        transport,
-        async close() {
-          transport.close();
-          await server.close();
-        },
-      };
-    },
-  },
-];
-
-async function refusal(promise: Promise<unknown>): Promise<ApiError> {
-  const err = await promise.then(
-    () => {
-      throw new Error('the call was expected to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  return err as ApiError;
-}
-
-describe.each(HARNESSES)('API contract over $name', (harness) => {
+describe.each(TRANSPORTS)('API contract over $name', (harness) => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'lsr-contract-'));
   let transport: Transport;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ transport, close } = await harness.start(home));
+    ({ transport, close } = await harness.start(home, eventfulApi(home)));
   });
   afterAll(async () => {
     await close();

@@ -3,50 +3,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Transport } from '../../src/shared/contract.ts';
-import { ApiError } from '../../src/shared/api-error.ts';
-import { createApi, type ApiFactory } from '../../src/core/api/create-api.ts';
-import { startStdio } from './support/stdio-client.ts';
-import { rendererTransport, startWeb } from './support/web-client.ts';
+import { createApi } from '../../src/core/api/create-api.ts';
 import { TEST_VERSION } from './support/test-api.ts';
+import { TRANSPORTS, refusal } from './support/transports.ts';
 
 const ADI = path.resolve(import.meta.dirname, '../../data/adi');
 
-interface Harness {
-  name: string;
-  start(home: string, makeApi: ApiFactory): Promise<{ transport: Transport; close(): Promise<void> }>;
+/** The refusal's code and message. */
+async function refused(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const err = await refusal(promise);
+  return { code: err.code, message: err.message };
 }
 
-// The same two transports as api-contract.test.ts: the stdio server Electron relays to, and web mode.
-const HARNESSES: Harness[] = [
-  { name: 'the stdio server', start: async (home, makeApi) => startStdio(home, TEST_VERSION, makeApi) },
-  {
-    name: 'the web-mode WebSocket server',
-    start: async (_home, makeApi) => {
-      const server = await startWeb(makeApi);
-      const transport = rendererTransport(server);
-      return {
-        transport,
-        async close() {
-          transport.close();
-          await server.close();
-        },
-      };
-    },
-  },
-];
-
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const err = await promise.then(
-    () => {
-      throw new Error('the call was expected to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  return { code: (err as ApiError).code, message: (err as ApiError).message };
-}
-
-describe.each(HARNESSES)('run setup and inspector methods over $name', (harness) => {
+describe.each(TRANSPORTS)('run setup and inspector methods over $name', (harness) => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'lsr-engine-contract-'));
   let transport: Transport;
   let close: () => Promise<void>;
@@ -60,16 +29,16 @@ describe.each(HARNESSES)('run setup and inspector methods over $name', (harness)
   });
 
   it('checks their params at the entry point', async () => {
-    expect(await refusal(transport.call('inspect.terms', { model: 'm', text: 'x', kind: 'passage' } as never))).toEqual({
+    expect(await refused(transport.call('inspect.terms', { model: 'm', text: 'x', kind: 'passage' } as never))).toEqual({
       code: 'bad_request',
       message: 'inspect.terms: params.kind must be one of query, document',
     });
-    expect(await refusal(transport.call('runs.start', { models: ['m'], ks: [1] } as never))).toEqual({ code: 'bad_request', message: 'runs.start: params.dataset is required' });
-    expect(await refusal(transport.call('models.headCheck', { model: 'm', ks: [1], texts: 'one text' } as never))).toEqual({
+    expect(await refused(transport.call('runs.start', { models: ['m'], ks: [1] } as never))).toEqual({ code: 'bad_request', message: 'runs.start: params.dataset is required' });
+    expect(await refused(transport.call('models.headCheck', { model: 'm', ks: [1], texts: 'one text' } as never))).toEqual({
       code: 'bad_request',
       message: 'models.headCheck: params.texts must be an array',
     });
-    expect(await refusal(transport.call('datasets.import', { format: 'csv', path: '/x', name: 'x' } as never))).toEqual({
+    expect(await refused(transport.call('datasets.import', { format: 'csv', path: '/x', name: 'x' } as never))).toEqual({
       code: 'bad_request',
       message: 'datasets.import: params.format must be one of beir, trec, msmarco, smart',
     });
