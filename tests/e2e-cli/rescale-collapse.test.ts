@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, bertConfig, randomBertWeights, writeHfCheckpoint } from '../helpers/tiny-checkpoint.ts';
-import { tempHome } from '../unit/store/temp-home.ts';
+import { tempHome } from '../helpers/temp-home.ts';
 import { importAdi, jsonLines, lsr, storedSeries, withStore, writeConfig } from './helpers.ts';
 
 /*

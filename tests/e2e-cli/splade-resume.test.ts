@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../src/core/store/process-liveness.ts';
 import { writeTinyBert } from '../helpers/tiny-checkpoint.ts';
-import { tempHome } from '../unit/store/temp-home.ts';
+import { tempHome } from '../helpers/temp-home.ts';
 import { importAdi, jsonLines, lsr, spawnLsr, storedSeries, waitFor, withStore, withoutTiming, writeConfig } from './helpers.ts';
 
 /*

@@ -6,7 +6,7 @@ import { readSafetensors } from '../../src/core/io/safetensors.ts';
 import type { WeightMap } from '../../src/core/models/types.ts';
 import { referenceBert, referenceSplade } from '../helpers/reference-mlm.ts';
 import { writeTinyBert } from '../helpers/tiny-checkpoint.ts';
-import { tempHome } from '../unit/store/temp-home.ts';
+import { tempHome } from '../helpers/temp-home.ts';
 import { importAdi, jsonLines, lsr, storedSeries, writeConfig } from './helpers.ts';
 
 /*
