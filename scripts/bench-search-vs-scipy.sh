@@ -7,7 +7,7 @@
 set -euo pipefail
 dir=${1:-/tmp/lsr-splade20k}
 rounds=${2:-3}
-anchor=${3:-../shared/anchors/scipy_search.py}
+anchor=${3:-scripts/anchors/scipy_search.py}
 if [ ! -f "$dir/docs.jsonl" ]; then npx tsx scripts/gen-splade-vectors.ts --out "$dir" --docs 20000 --queries 200 --seed 1; fi
 for i in $(seq "$rounds"); do
   node bin/lsr.mjs bench search --docs "$dir/docs.jsonl" --queries "$dir/queries.jsonl" --k 1000 --repeat 3 --run-out "$dir/lsr.run" 2>/dev/null
