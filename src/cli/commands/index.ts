@@ -5,6 +5,8 @@ import { benchSearchCommand } from './bench-search.ts';
 import { bm25Command } from './bm25.ts';
 import { dataImportCommand } from './data-import.ts';
 import { dataListCommand } from './data-list.ts';
+import { demoRegisterCommand } from './demo-register.ts';
+import { demoRunCommand } from './demo-run.ts';
 import { encodeCommand } from './encode.ts';
 import { evalCommand } from './eval.ts';
 import { headStatsCommand } from './head-stats.ts';
@@ -35,6 +37,8 @@ export const COMMANDS: readonly Command[] = [
   dataImportCommand,
   dataListCommand,
   bm25Command,
+  demoRegisterCommand,
+  demoRunCommand,
   webCommand,
   serveCommand,
   benchEncodeCommand,

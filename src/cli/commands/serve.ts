@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { serveStdio } from '../../core/api/stdio-server.ts';
 import { appVersion } from '../../core/version.ts';
 import { InputError } from '../../core/errors.ts';
+import { registerDemoOnStart } from './demo-on-start.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -10,6 +11,7 @@ export const serveCommand: Command = {
   booleanFlags: ['stdio'],
   async run({ args, home, io }) {
     if (!args.flag('stdio')) throw new InputError('only --stdio is supported (use `lsr web` for HTTP)', { field: '--stdio' });
+    await registerDemoOnStart(home, io.stderr, 'lsr serve');
     await serveStdio(home, appVersion(), io.stdin, io.stdout);
   },
 };
