@@ -33,17 +33,42 @@ export interface BackboneRecipe {
   config: string;
   tokenizer: string;
   steps: number;
+  /** Linear warm-up steps (given explicitly, so that a resumed run with other --steps keeps them). */
+  warmupSteps: number;
   evalEvery: number;
+  /** How the committed model's run actually went, when it differs from one uninterrupted run of this recipe. */
+  history?: string;
 }
 
 /**
- * Sized for a 2-core machine (docs/demo.md): about 20-40 minutes each, depending on the load. ModernBERT
- * masks 30% of the tokens and has a 65% larger vocabulary, so each of its steps costs about 2.5× a BERT step:
- * it gets half the steps.
+ * Sized for a 2-core machine shared with other work (docs/demo.md). ModernBERT masks 30% of the tokens and
+ * has a 65% larger vocabulary, so a step costs about 2.5× a BERT step: it gets fewer steps.
  */
 export const RECIPES: readonly BackboneRecipe[] = [
-  { id: 'bert-mini', config: 'scripts/demo/configs/bert-mini.json', tokenizer: 'resources/demo/tokenizers/bert-base-uncased', steps: 1000, evalEvery: 250 },
-  { id: 'modernbert-mini', config: 'scripts/demo/configs/modernbert-mini.json', tokenizer: 'resources/demo/tokenizers/modernbert', steps: 500, evalEvery: 125 },
+  {
+    id: 'bert-mini',
+    config: 'scripts/demo/configs/bert-mini.json',
+    tokenizer: 'resources/demo/tokenizers/bert-base-uncased',
+    steps: 800,
+    warmupSteps: 60,
+    evalEvery: 200,
+    history:
+      'The committed model was started with `--steps 1000 --eval-every 250` and resumed from its step-200 checkpoint with ' +
+      '`--steps 800 --eval-every 200` when the shared machine turned out slower than planned; the learning rate ' +
+      'decays linearly to 0 at step 800 from there (a 4% step down in the learning rate at step 200).',
+  },
+  {
+    id: 'modernbert-mini',
+    config: 'scripts/demo/configs/modernbert-mini.json',
+    tokenizer: 'resources/demo/tokenizers/modernbert',
+    steps: 300,
+    warmupSteps: 30,
+    evalEvery: 100,
+    history:
+      'The committed model was started with `--steps 500 --eval-every 125` and resumed from its step-100 checkpoint with ' +
+      '`--steps 300 --eval-every 100` when the shared machine turned out slower than planned; the learning rate ' +
+      'decays linearly to 0 at step 300 from there (an 8% step down in the learning rate at step 100).',
+  },
 ];
 
 /** Shared by both backbones. */
@@ -62,6 +87,7 @@ function pretrainArgs(r: BackboneRecipe, workDir: string, resume: boolean): stri
     '--heldout', path.join(corpusDir, 'heldout.txt'),
     '--out', workDir,
     '--steps', String(r.steps),
+    '--warmup-steps', String(r.warmupSteps),
     '--batch-size', String(COMMON.batchSize),
     '--max-length', String(COMMON.maxLength),
     '--lr', String(COMMON.lr),

@@ -62,7 +62,7 @@ export interface CorpusCard {
 
 export interface CardInput {
   id: string;
-  recipe: { config: string; tokenizer: string; steps: number; evalEvery: number };
+  recipe: { config: string; tokenizer: string; steps: number; warmupSteps: number; evalEvery: number; history?: string };
   common: { batchSize: number; maxLength: number; lr: number; seed: number; checkpointEvery: number };
   config: Record<string, unknown>;
   summary: PretrainSummary;
@@ -132,7 +132,7 @@ export function modelCardText(input: CardInput): string {
   const cmd = [
     `lsr pretrain-mlm --config ${input.recipe.config} --tokenizer ${input.recipe.tokenizer}`,
     `  --corpus .cache/demo-corpus/corpus.txt --heldout .cache/demo-corpus/heldout.txt --out .cache/demo-models/${input.id}`,
-    `  --steps ${input.recipe.steps} --batch-size ${input.common.batchSize} --max-length ${input.common.maxLength} --lr ${input.common.lr}`,
+    `  --steps ${input.recipe.steps} --warmup-steps ${input.recipe.warmupSteps} --batch-size ${input.common.batchSize} --max-length ${input.common.maxLength} --lr ${input.common.lr}`,
     `  --seed ${input.common.seed} --eval-every ${input.recipe.evalEvery} --checkpoint-every ${input.common.checkpointEvery}`,
   ].join(' \\\n');
   return `# ${input.id}: a demo backbone of the LSR Workbench
@@ -176,7 +176,7 @@ ${cmd}
 | masking | ${(100 * s.mask_prob).toFixed(0)}% of the tokens, 80/10/10 |
 | optimizer | AdamW, peak lr ${s.lr}, ${s.warmup_steps} warm-up steps then linear decay to 0, weight decay 0.01, clipping 1.0 |
 | seed / backend | ${s.seed} / ${s.backend}${s.resumed_from !== null ? ` (resumed from step ${s.resumed_from})` : ''} |
-| time | ${minutes(s.time_s)} in all, ${minutes(s.train_time_s)} training (${Math.round(s.tokens_per_s)} tokens/s), on 2 CPU cores shared with other work |
+${input.recipe.history && s.resumed_from !== null ? `| history | ${input.recipe.history} |\n` : ''}| time | ${minutes(s.time_s)} in all, ${minutes(s.train_time_s)} training (${Math.round(s.tokens_per_s)} tokens/s), on 2 CPU cores shared with other work |
 
 Steps were chosen for time, not convergence: ${s.epochs < 1 ? 'less than one pass' : 'about one pass'} over the corpus, so the model is
 undertrained; more steps (\`--steps\`, then \`--resume\`) keep improving it.

@@ -49,7 +49,7 @@ describe('planDemoSweep', () => {
         lr: DEMO_SWEEP.lr,
         maxQueryLength: DEMO_SWEEP.maxQueryLength,
         maxDocLength: DEMO_SWEEP.maxDocLength,
-        negativesPerQuery: 1,
+        negativesPerQuery: DEMO_SWEEP.negativesPerQuery,
         seed: DEMO_SWEEP.seed,
       });
     }
