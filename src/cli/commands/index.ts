@@ -5,6 +5,8 @@ import { benchSearchCommand } from './bench-search.ts';
 import { bm25Command } from './bm25.ts';
 import { dataImportCommand } from './data-import.ts';
 import { dataListCommand } from './data-list.ts';
+import { demoRegisterCommand } from './demo-register.ts';
+import { demoRunCommand } from './demo-run.ts';
 import { encodeCommand } from './encode.ts';
 import { evalCommand } from './eval.ts';
 import { exportCommand } from './export.ts';
@@ -39,6 +41,8 @@ export const COMMANDS: readonly Command[] = [
   metricsCommand,
   bm25Command,
   pretrainMlmCommand,
+  demoRegisterCommand,
+  demoRunCommand,
   webCommand,
   serveCommand,
   benchEncodeCommand,

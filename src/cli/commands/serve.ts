@@ -4,6 +4,7 @@ import { createApi } from '../../core/api/create-api.ts';
 import { ApiLifecycle } from '../../core/api/lifecycle.ts';
 import { appVersion } from '../../core/version.ts';
 import { InputError } from '../../core/errors.ts';
+import { registerDemoOnStart } from './demo-on-start.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -12,6 +13,7 @@ export const serveCommand: Command = {
   booleanFlags: ['stdio'],
   async run({ args, home, io }) {
     if (!args.flag('stdio')) throw new InputError('only --stdio is supported (use `lsr web` for HTTP)', { field: '--stdio' });
+    await registerDemoOnStart(home, io.stderr, 'lsr serve');
     const version = appVersion();
     const lifecycle = new ApiLifecycle();
     try {

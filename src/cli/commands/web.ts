@@ -3,6 +3,7 @@ import type { Command } from '../command.ts';
 import { InputError } from '../../core/errors.ts';
 import { createApi } from '../../core/api/create-api.ts';
 import { ApiLifecycle } from '../../core/api/lifecycle.ts';
+import { registerDemoOnStart } from './demo-on-start.ts';
 import { appVersion } from '../../core/version.ts';
 import { isLoopbackHost } from '../../web/request-guard.ts';
 import { MissingRendererError } from '../../web/static-files.ts';
@@ -35,6 +36,8 @@ export const webCommand: Command = {
       throw err;
     }
 
+    // Before the URL is printed: the workbench opens with the demo datasets and backbones registered.
+    await registerDemoOnStart(home, io.stderr, 'lsr web');
     if (!isLoopbackHost(host)) {
       io.stderr.write(
         `lsr web: warning: listening on ${host}, reachable from other machines; anyone holding the URL's token ` +

@@ -1,0 +1,214 @@
+// Writes MODEL_CARD.md of a demo backbone from the recipe, the pretraining summary, the corpus card and the
+// head statistics. Every figure comes from those files; nothing is typed in by hand.
+import fs from 'node:fs';
+
+export interface PretrainSummary {
+  architecture: string;
+  out: string;
+  steps: number;
+  batch_size: number;
+  max_length: number;
+  mask_prob: number;
+  packing: string;
+  seed: number;
+  lr: number;
+  warmup_steps: number;
+  parameters: number;
+  vocab_size: number;
+  corpus_lines: number;
+  sequences: number;
+  corpus_tokens: number;
+  epochs: number;
+  tokens_seen: number;
+  time_s: number;
+  train_time_s: number;
+  tokens_per_s: number;
+  loss: number;
+  accuracy: number;
+  loss_recent_mean: number;
+  accuracy_recent_mean: number;
+  heldout_accuracy: number | null;
+  heldout_loss: number | null;
+  heldout_masked_tokens: number | null;
+  evaluations: { step: number; accuracy: number; loss: number }[];
+  resumed_from: number | null;
+  backend: string;
+}
+
+export interface HeadStats {
+  architecture: string;
+  vocab_size: number;
+  tied: boolean;
+  by_k: Record<string, Record<string, number>>;
+}
+
+interface CorpusSource {
+  id: string;
+  description: string;
+  package?: string;
+  version?: string;
+  license?: string;
+  trainLines: number;
+  heldoutLines: number;
+  words: number;
+}
+
+export interface CorpusCard {
+  sources: CorpusSource[];
+  totals: { train: { lines: number; words: number }; heldout: { lines: number; words: number } };
+  outputs: Record<string, { bytes: number; sha256: string }>;
+  tokens: Record<string, { train: number; heldout: number; bySource: Record<string, number> }>;
+}
+
+export interface CardInput {
+  id: string;
+  recipe: { config: string; tokenizer: string; steps: number; warmupSteps: number; evalEvery: number; history?: string };
+  common: { batchSize: number; maxLength: number; lr: number; seed: number; checkpointEvery: number };
+  config: Record<string, unknown>;
+  summary: PretrainSummary;
+  stats: HeadStats;
+  corpusCard: CorpusCard;
+  weightsBytes: number;
+  maxAbsWeight: number;
+}
+
+const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(2)}%`);
+const num = (v: number) => v.toLocaleString('en-US');
+const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
+
+function architectureRows(c: Record<string, unknown>): [string, string][] {
+  const g = (k: string) => String(c[k]);
+  if (c.model_type === 'modernbert') {
+    const every = Number(c.global_attn_every_n_layers);
+    const layers = Array.from({ length: Number(c.num_hidden_layers) }, (_, i) => (i % every === 0 ? 'global' : 'local')).join(', ');
+    return [
+      ['architecture', 'ModernBertForMaskedLM (as Ettin: pre-norm, GeGLU MLP, RoPE, alternating global/local attention, bias-free layers and norms)'],
+      ['hidden size / layers / heads', `${g('hidden_size')} / ${g('num_hidden_layers')} / ${g('num_attention_heads')}`],
+      ['MLP', `GeGLU, intermediate ${g('intermediate_size')} (Wi: ${g('hidden_size')} → 2×${g('intermediate_size')})`],
+      ['attention', `layers ${layers}; local window ${g('local_attention')} tokens; RoPE θ ${g('global_rope_theta')} (global) / ${g('local_rope_theta')} (local)`],
+      ['norms and biases', `LayerNorm without bias (norm_bias ${g('norm_bias')}), attention_bias ${g('attention_bias')}, mlp_bias ${g('mlp_bias')}, decoder_bias ${g('decoder_bias')}`],
+      ['dropout', 'none'],
+      ['max positions', g('max_position_embeddings')],
+      ['vocabulary', `${g('vocab_size')} (ModernBERT tokenizer)`],
+      ['decoder', c.tie_word_embeddings === false ? 'untied' : 'tied to the input embeddings (untied by the workbench when it rescales the head by k)'],
+    ];
+  }
+  return [
+    ['architecture', 'BertForMaskedLM (post-norm, GELU, learned absolute positions)'],
+    ['hidden size / layers / heads', `${g('hidden_size')} / ${g('num_hidden_layers')} / ${g('num_attention_heads')}`],
+    ['MLP', `GELU, intermediate ${g('intermediate_size')}`],
+    ['dropout', `hidden ${g('hidden_dropout_prob')}, attention ${g('attention_probs_dropout_prob')}`],
+    ['max positions', g('max_position_embeddings')],
+    ['vocabulary', `${g('vocab_size')} (bert-base-uncased WordPiece)`],
+    ['decoder', c.tie_word_embeddings === false ? 'untied' : 'tied to the input embeddings (untied by the workbench when it rescales the head by k)'],
+  ];
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+export function modelCardText(input: CardInput): string {
+  const { summary: s, stats, corpusCard: cc, config } = input;
+  const tokKey = input.recipe.tokenizer.includes('modernbert') ? 'modernbert' : 'bert-base-uncased';
+  const tokens = cc.tokens[tokKey];
+  const sourceRows = cc.sources.map((src) => [
+    src.id,
+    src.package ? `Debian \`${src.package}\` ${src.version}` : `\`data/${src.id}\` (documents only)`,
+    num(src.trainLines),
+    num(src.words),
+    tokens ? num(tokens.bySource[src.id] ?? 0) : 'n/a',
+  ]);
+  const evalRows = s.evaluations.map((e) => [String(e.step), pct(e.accuracy), e.loss.toFixed(3)]);
+  const kRows = Object.entries(stats.by_k).map(([k, m]) => [
+    k,
+    m.decoder_weight_frobenius_norm!.toFixed(3),
+    m.decoder_weight_mean_row_l2_norm!.toFixed(4),
+    m.decoder_bias_l2_norm!.toFixed(4),
+    m.logits_l2_mean!.toFixed(3),
+    m.splade_nnz_mean!.toFixed(1),
+    m.splade_weight_max!.toFixed(4),
+  ]);
+  const cmd = [
+    `lsr pretrain-mlm --config ${input.recipe.config} --tokenizer ${input.recipe.tokenizer}`,
+    `  --corpus .cache/demo-corpus/corpus.txt --heldout .cache/demo-corpus/heldout.txt --out .cache/demo-models/${input.id}`,
+    `  --steps ${input.recipe.steps} --warmup-steps ${input.recipe.warmupSteps} --batch-size ${input.common.batchSize} --max-length ${input.common.maxLength} --lr ${input.common.lr}`,
+    `  --seed ${input.common.seed} --eval-every ${input.recipe.evalEvery} --checkpoint-every ${input.common.checkpointEvery}`,
+  ].join(' \\\n');
+  return `# ${input.id}: a demo backbone of the LSR Workbench
+
+A very small ${s.architecture} pretrained from scratch by \`lsr pretrain-mlm\` on ${num(s.tokens_seen)} tokens of English
+prose, in ${minutes(s.time_s)} on two shared CPU cores. **It is only for trying the workbench** (a k sweep that finishes in
+minutes on a laptop); its retrieval quality is far below real backbones (bert-base-uncased,
+answerdotai/ModernBERT-base, jhu-clsp/ettin-encoder-17m), which the same commands take as hub ids.
+
+Rebuilt by \`npm run build:demo-models\` (scripts/demo/build-models.ts; config: \`${input.recipe.config}\`).
+
+## Architecture
+
+${table(['', ''], [...architectureRows(config), ['parameters', num(s.parameters)]])}
+
+Tokenizer: the real one, unchanged (\`${input.recipe.tokenizer}\`, see the SOURCE.md there).
+
+## Pretraining corpus
+
+\`npm run build:demo-corpus\` (scripts/demo-corpus/README.md): one passage per line; \`corpus.txt\` sha256
+\`${cc.outputs['corpus.txt']?.sha256.slice(0, 16)}…\`, ${num(cc.totals.train.lines)} lines, ${num(cc.totals.train.words)} words,
+${tokens ? num(tokens.train) : 'n/a'} tokens under this tokenizer; held out (never trained on): ${num(cc.totals.heldout.lines)} lines,
+${tokens ? num(tokens.heldout) : 'n/a'} tokens.
+
+${table(['source', 'from', 'lines', 'words', 'tokens'], sourceRows)}
+
+The demo collections' documents (Cranfield, MED, ADI) are part of the corpus: their texts only, never a query or
+a judgement. So the backbone has seen MED's vocabulary in context; MED is out of domain for the SPLADE training
+(Cranfield queries), not unseen text.
+
+## Training
+
+\`\`\`
+${cmd}
+\`\`\`
+
+| | |
+|---|---|
+| steps × batch × length | ${s.steps} × ${s.batch_size} × ${s.max_length} tokens (packing \`${s.packing}\`) |
+| tokens seen | ${num(s.tokens_seen)} (${s.epochs.toFixed(2)} epochs of ${num(s.corpus_tokens)} packed tokens) |
+| masking | ${(100 * s.mask_prob).toFixed(0)}% of the tokens, 80/10/10 |
+| optimizer | AdamW, peak lr ${s.lr}, ${s.warmup_steps} warm-up steps then linear decay to 0, weight decay 0.01, clipping 1.0 |
+| seed / backend | ${s.seed} / ${s.backend}${s.resumed_from !== null ? ` (resumed from step ${s.resumed_from})` : ''} |
+${input.recipe.history && s.resumed_from !== null ? `| history | ${input.recipe.history} |\n` : ''}| time | ${minutes(s.time_s)} in all, ${minutes(s.train_time_s)} training (${Math.round(s.tokens_per_s)} tokens/s), on 2 CPU cores shared with other work |
+
+Steps were chosen for time, not convergence: ${s.epochs < 1 ? 'less than one pass' : 'about one pass'} over the corpus, so the model is
+undertrained; more steps (\`--steps\`, then \`--resume\`) keep improving it.
+
+## Held-out masked-token accuracy
+
+Final: **${pct(s.heldout_accuracy)}** (loss ${s.heldout_loss?.toFixed(3) ?? 'n/a'}, ${s.heldout_masked_tokens ?? 'n/a'} masked positions of
+\`heldout.txt\`, one fixed seeded masking). Training batches at the end: accuracy ${pct(s.accuracy_recent_mean)}, loss
+${s.loss_recent_mean.toFixed(3)}.
+
+${table(['step', 'held-out accuracy', 'loss'], evalRows)}
+
+Measured on the float32 weights before they were stored in float16 (largest |weight| ${input.maxAbsWeight.toFixed(3)}).
+
+## MLM head (\`lsr head-stats --k 1,4,16\`, on the stored model)
+
+Decoder ${stats.tied ? 'tied' : 'untied'}, vocabulary ${stats.vocab_size}. Rescaling by k divides the decoder weight and bias.
+
+${table(['k', 'decoder ‖W‖_F', 'mean row ‖w‖₂', 'bias ‖b‖₂', 'mean ‖logits‖₂', 'SPLADE nnz (mean)', 'SPLADE max'], kRows)}
+
+(\`head-stats.json\` holds every field; the logits and SPLADE figures are over the built-in sample texts.)
+
+## Files
+
+\`config.json\`, \`model.safetensors\` (float16, ${num(input.weightsBytes)} bytes), the tokenizer files,
+\`pretrain-summary.json\` (the run's own summary), \`head-stats.json\`.
+
+License: the weights are released with the workbench (Apache-2.0); the tokenizer and the corpus sources keep
+their own terms (see the SOURCE.md of the tokenizer and scripts/demo-corpus/README.md).
+`;
+}
+
+export function writeModelCard(file: string, input: CardInput): void {
+  fs.writeFileSync(file, modelCardText(input));
+}
