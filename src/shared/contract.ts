@@ -311,6 +311,22 @@ export interface TaskProgress {
   fraction: number | null;
 }
 
+/** The one-click demo: what is registered, the runs it would create, and its latest sweep. */
+export interface DemoInfo {
+  /** The demo datasets registered in this workspace (by the demo, at start), with their folders. */
+  datasets: { name: string; path: string }[];
+  /** The demo backbones found at start (model folders). */
+  backbones: { id: string; label: string; path: string }[];
+  /** Both datasets and at least one backbone: the demo can run. */
+  ready: boolean;
+  /** The runs `demo.run` would create, in queue order (k null for BM25). */
+  plan: { name: string; kind: string; backbone: string; k: number | null }[];
+  /** The latest demo sweep in this workspace, if any. */
+  sweep: { sweepId: string; runs: { runId: string; name: string; status: RunStatus }[] } | null;
+  /** The latest demo sweep still has runs queued or running (demo.run is refused then). */
+  active: boolean;
+}
+
 export interface ApiMethods {
   'app.info': { params: Record<string, never>; result: AppInfo };
   'runs.list': { params: RunListFilter; result: RunRow[] };
@@ -351,6 +367,9 @@ export interface ApiMethods {
   'runs.start': { params: RunStartParams; result: { runIds: string[]; sweepId: string | null } };
   /** Queues a cancelled, interrupted or queued run again, from its last checkpoint. */
   'runs.resume': { params: { runId: string }; result: { runId: string; startStep: number } };
+  'demo.info': { params: Record<string, never>; result: DemoInfo };
+  /** Creates the demo sweep's runs (queued) and trains them from this API's queue; refused (`conflict`) while a demo sweep is active. */
+  'demo.run': { params: Record<string, never>; result: { sweepId: string; runIds: string[] } };
   /** Cancels a long call started with this `taskId`; it then fails with code `cancelled`. */
   'tasks.cancel': { params: { taskId: string }; result: { cancelled: boolean } };
 }

@@ -142,6 +142,8 @@ export const PARAM_SCHEMAS: Record<Method, Schema> = {
   'runs.plan': runStart,
   'runs.start': runStart,
   'runs.resume': byRun,
+  'demo.info': empty,
+  'demo.run': empty,
   'tasks.cancel': { type: 'object', fields: { taskId: { type: 'string', minLength: 1, maxLength: 64 } } },
 };
 

@@ -3,6 +3,7 @@ import type { ApiContext } from './api-context.ts';
 import type { Audience } from './audience.ts';
 import { appHandlers } from './handlers/app.ts';
 import { compareHandlers } from './handlers/compare.ts';
+import { demoHandlers } from './handlers/demo.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { runEditHandlers } from './handlers/run-edits.ts';
 import { runsHandlers } from './handlers/runs.ts';
@@ -66,5 +67,6 @@ export function createApi(deps: ApiDeps): Handlers {
     ...datasetImportHandlers(engine),
     ...runStartHandlers(ctx, engine),
     ...taskHandlers(engine),
+    ...demoHandlers(ctx, engine),
   } satisfies { [M in keyof ApiMethods]: unknown };
 }

@@ -36,7 +36,7 @@ export interface DemoRegistration {
   missingBackbones: string[];
 }
 
-interface RecordedDataset {
+export interface RecordedDataset {
   source: string;
   fingerprint: string;
 }
@@ -62,7 +62,7 @@ export function folderFingerprint(dir: string): string {
   return hash.digest('hex');
 }
 
-function recordedDatasets(store: Store): Record<string, RecordedDataset> {
+export function recordedDatasets(store: Store): Record<string, RecordedDataset> {
   const value = store.settings.get(DEMO_DATASETS_SETTING);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
   const out: Record<string, RecordedDataset> = {};

@@ -6,6 +6,7 @@ import { executorRegistration, loadExecutorModules } from '../../runs/executor-r
 import { prepareResume } from '../../runs/resume.ts';
 import { checkK, RUN_DEFAULTS, storedRunConfig, type TrainSpec } from '../../runs/run-config.ts';
 import { createRuns, expandSweep, type PlannedSweep } from '../../runs/sweep.ts';
+import type { RunRecord } from '../../store/runs.ts';
 import type { ApiContext } from '../api-context.ts';
 import { conflict } from '../api-failure.ts';
 import type { Handlers } from '../create-api.ts';
@@ -61,10 +62,26 @@ async function planOf(p: RunStartParams, ctx: ApiContext, home: string): Promise
   if (p.evalEvery !== undefined) spec.evalEvery = p.evalEvery;
   if (p.collapse !== undefined) spec.collapse = p.collapse;
   if (p.backend !== undefined) spec.backend = p.backend;
-  await loadExecutorModules();
   const plan = expandSweep(spec);
-  for (const run of plan.runs) executorRegistration(run.config.kind).checkConfig?.(run.config);
+  await checkPlan(plan);
   return { spec, plan };
+}
+
+/** Every planned run checked by its executor (which names the hyperparameter at fault, e.g. `train.lr`). */
+export async function checkPlan(plan: PlannedSweep): Promise<void> {
+  await loadExecutorModules();
+  for (const run of plan.runs) executorRegistration(run.config.kind).checkConfig?.(run.config);
+}
+
+/** Stores a checked plan's runs (queued) and puts them in this API's queue, `maxParallel` training at once. */
+export function createAndEnqueue(ctx: ApiContext, engine: EngineContext, plan: PlannedSweep, maxParallel: number): RunRecord[] {
+  const created = createRuns(ctx.workspace.store, plan);
+  ctx.wrote();
+  engine.scheduler.enqueue(
+    created.map((r) => ({ runId: r.id, startStep: 0 })),
+    maxParallel,
+  );
+  return created;
 }
 
 /** Planning and starting runs (a sweep when lists hold several values), and resuming one. */
@@ -80,12 +97,7 @@ export function runStartHandlers(ctx: ApiContext, engine: EngineContext): Pick<H
 
     'runs.start': async (params) => {
       const { spec, plan } = await planOf(params, ctx, engine.home);
-      const created = createRuns(ctx.workspace.store, plan);
-      ctx.wrote();
-      engine.scheduler.enqueue(
-        created.map((r) => ({ runId: r.id, startStep: 0 })),
-        spec.maxParallel,
-      );
+      const created = createAndEnqueue(ctx, engine, plan, spec.maxParallel);
       return { runIds: created.map((r) => r.id), sweepId: plan.sweepId };
     },
 
