@@ -6,6 +6,7 @@ import { ensureGradients } from '../tensor/gradients.ts';
 import { GradientAccumulator } from './grad-accumulator.ts';
 import { clipByGlobalNorm, type GradMap } from './grad-clip.ts';
 import type { SpladeLoss } from './losses/splade-loss.ts';
+import { countSparsity, emptySparsity, sparsityMetrics, type Sparsity } from './sparsity.ts';
 
 /** Right-padded token ids and attention mask, row-major [rows, cols]. */
 export interface TokenBatch {
@@ -65,31 +66,8 @@ export function encodeSplade(model: MaskedLmModel, batch: TokenBatch, training: 
   });
 }
 
-interface Sparsity {
-  rows: number;
-  nnzSum: number;
-  nnzMax: number;
-  weightSum: number;
-}
-
 function sparsityOf(reps: tf.Tensor2D[], into: Sparsity): void {
-  for (const r of reps) {
-    const [rows, vocab] = r.shape;
-    const data = r.dataSync() as Float32Array;
-    for (let i = 0; i < rows; i++) {
-      let nnz = 0;
-      for (let v = i * vocab, end = v + vocab; v < end; v++) {
-        const x = data[v];
-        if (x !== 0) {
-          nnz++;
-          into.weightSum += x;
-        }
-      }
-      into.nnzSum += nnz;
-      if (nnz > into.nnzMax) into.nnzMax = nnz;
-    }
-    into.rows += rows;
-  }
+  for (const r of reps) countSparsity(r.dataSync() as Float32Array, r.shape[0], r.shape[1], into);
 }
 
 function tokensOf(b: TrainBatch): number {
@@ -112,8 +90,8 @@ export function trainStep(ctx: TrainStepContext, step: number, microBatches: rea
   const varList = [...model.variables.values()].filter((v) => v.trainable);
 
   const sums: Record<string, number> = {};
-  const q: Sparsity = { rows: 0, nnzSum: 0, nnzMax: 0, weightSum: 0 };
-  const d: Sparsity = { rows: 0, nnzSum: 0, nnzMax: 0, weightSum: 0 };
+  const q = emptySparsity();
+  const d = emptySparsity();
   let lambdas: Record<string, number> = {};
   const acc = new GradientAccumulator();
   const scale = 1 / microBatches.length;
@@ -170,12 +148,7 @@ export function trainStep(ctx: TrainStepContext, step: number, microBatches: rea
     metrics.lr = lr;
     metrics.grad_norm = norm;
     metrics.skipped = skipped ? 1 : 0;
-    metrics.q_nnz_mean = q.nnzSum / q.rows;
-    metrics.q_nnz_max = q.nnzMax;
-    metrics.d_nnz_mean = d.nnzSum / d.rows;
-    metrics.d_nnz_max = d.nnzMax;
-    metrics.q_weight_mean = q.nnzSum > 0 ? q.weightSum / q.nnzSum : 0;
-    metrics.d_weight_mean = d.nnzSum > 0 ? d.weightSum / d.nnzSum : 0;
+    Object.assign(metrics, sparsityMetrics(q, d));
     metrics.decoder_norm = decoderNorm.dataSync()[0]!;
     decoderNorm.dispose();
     const seconds = (performance.now() - start) / 1000;
