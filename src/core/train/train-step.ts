@@ -3,6 +3,7 @@ import type { MaskedLmModel } from '../models/types.ts';
 import { spladeMaxFirst, type MaxFirstOptions } from '../splade/max-first-head.ts';
 import type { AdamW } from './adamw.ts';
 import { ensureGradients } from '../tensor/gradients.ts';
+import { frobeniusNorm } from '../tensor/norm.ts';
 import { GradientAccumulator } from './grad-accumulator.ts';
 import { clipByGlobalNorm, type GradMap } from './grad-clip.ts';
 import type { SpladeLoss } from './losses/splade-loss.ts';
@@ -141,7 +142,6 @@ export function trainStep(ctx: TrainStepContext, step: number, microBatches: rea
       tf.dispose([...grads.values()]);
     }
 
-    const decoderNorm = tf.tidy(() => tf.norm(model.decoderWeight));
     const metrics: TrainStepMetrics = {};
     for (const [name, total] of Object.entries(sums)) metrics[name] = total * scale;
     for (const [name, value] of Object.entries(lambdas)) metrics[`lambda_${name}`] = value;
@@ -149,8 +149,7 @@ export function trainStep(ctx: TrainStepContext, step: number, microBatches: rea
     metrics.grad_norm = norm;
     metrics.skipped = skipped ? 1 : 0;
     Object.assign(metrics, sparsityMetrics(q, d));
-    metrics.decoder_norm = decoderNorm.dataSync()[0]!;
-    decoderNorm.dispose();
+    metrics.decoder_norm = frobeniusNorm(model.decoderWeight);
     const seconds = (performance.now() - start) / 1000;
     metrics.step_s = seconds;
     metrics.tokens_per_s = tokens / seconds;

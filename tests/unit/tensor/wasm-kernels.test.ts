@@ -52,3 +52,29 @@ describe('wasm Slice replacement', () => {
     expect(tf.getKernel('Slice', 'wasm')?.kernelFunc.toString()).toContain('sliceFromHeap');
   });
 });
+
+describe('wasm GatherV2 replacement', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+
+  it('gathers rows by any shape of indices, repeats included, for float32 and int32', () => {
+    const data = Array.from({ length: 5 * 2 * 3 }, (_, i) => i - 4.5);
+    const idx = [[4, 0, 4], [2, 2, 1]];
+    for (const dtype of ['float32', 'int32'] as const) {
+      const vals = dtype === 'int32' ? data.map((_, i) => i * 3 - 7) : data;
+      const x = tf.tensor(vals, [5, 2, 3], dtype);
+      const y = tf.gather(x, tf.tensor2d(idx, [2, 3], 'int32'));
+      expect(y.shape).toEqual([2, 3, 2, 3]);
+      expect(Array.from(y.dataSync())).toEqual(idx.flat().flatMap((r) => vals.slice(r * 6, r * 6 + 6)));
+      tf.dispose([x, y]);
+    }
+  });
+
+  it('refuses an index out of range and leaves other axes to the stock kernel', () => {
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+    expect(() => tf.gather(x, tf.tensor1d([3], 'int32'))).toThrow(/index value 3/);
+    expect(() => tf.gather(x, tf.tensor1d([-1], 'int32'))).toThrow(/index value -1/);
+    expect(Array.from(tf.gather(x, tf.tensor1d([1, 1, 0], 'int32'), 1).dataSync())).toEqual([2, 2, 1, 4, 4, 3, 6, 6, 5]);
+  });
+});

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MaskedLmModel } from '../../models/types.ts';
 import type { MaxFirstOptions } from '../../splade/max-first-head.ts';
 import { ensureGradients } from '../../tensor/gradients.ts';
+import { frobeniusNorm } from '../../tensor/norm.ts';
 import type { AdamW } from '../adamw.ts';
 import { GradientAccumulator } from '../grad-accumulator.ts';
 import { clipByGlobalNorm, type GradMap } from '../grad-clip.ts';
@@ -173,9 +174,7 @@ export class Replica {
       metrics.grad_norm = norm;
       metrics.skipped = skipped ? 1 : 0;
       Object.assign(metrics, sparsityMetrics(q, d));
-      const decoderNorm = tf.tidy(() => tf.norm(this.model.decoderWeight));
-      metrics.decoder_norm = decoderNorm.dataSync()[0]!;
-      decoderNorm.dispose();
+      metrics.decoder_norm = frobeniusNorm(this.model.decoderWeight);
       phases.lap('metrics');
       return metrics;
     } catch (err) {
