@@ -106,30 +106,44 @@ describe('ParallelTrainer', () => {
     }
   });
 
-  it('repeats exactly with the same seed and weights', async () => {
+  it('repeats exactly with the same seed, and takes part with an empty shard when a batch has fewer queries than workers', async () => {
     const trainer = await ParallelTrainer.start(config(), 2);
+    const one = batch(9, 1);
     try {
       await trainer.step(0, LR, STEPS[0]!);
       expect(maxAbsDiff(await trainer.exportWeights(), first[0]!)).toBe(0);
+      // One query: worker 1 has no rows but still takes part in the exchange and the sum.
+      const metrics = await trainer.step(1, LR, [one]);
+      const model = buildReplicaModel(config().model);
+      const ctx = { model, loss: lossFromConfig(LOSS), optimizer: optimizerFromConfig(OPTIMIZER), lr: () => LR, maxGradNorm: CLIP };
+      trainStep(ctx, 0, STEPS[0]!);
+      const ref = trainStep(ctx, 1, [one]);
+      expect(maxAbsDiff(await trainer.exportWeights(), model.exportWeights())).toBeLessThan(2e-6);
+      expect(metrics.loss).toBeCloseTo(ref.loss!, 5);
+      ctx.optimizer.dispose();
+      model.dispose();
     } finally {
       await trainer.close();
     }
   });
 
-  it('takes part with an empty shard when a batch has fewer queries than workers', async () => {
-    const trainer = await ParallelTrainer.start(config(), 3);
-    const one: TrainBatch = batch(9, 2);
+  it('reports the failing worker’s own error and refuses further steps', async () => {
+    const trainer = await ParallelTrainer.start(config(), 2);
+    const bad = batch(5, 2);
+    // A token id outside the vocabulary in the second worker's shard only.
+    bad.positives.inputIds[bad.positives.cols] = SETTINGS.vocab + 3;
     try {
-      const metrics = await trainer.step(0, LR, [one]);
-      const model = buildReplicaModel(config().model);
-      const ctx = { model, loss: lossFromConfig(LOSS), optimizer: optimizerFromConfig(OPTIMIZER), lr: () => LR, maxGradNorm: CLIP };
-      const ref = trainStep(ctx, 0, [one]);
-      expect(maxAbsDiff(await trainer.exportWeights(), model.exportWeights())).toBeLessThan(2e-6);
-      expect(metrics.loss).toBeCloseTo(ref.loss!, 5);
-      model.dispose();
+      await expect(trainer.step(0, LR, [bad])).rejects.toThrow(/index value 67/);
+      await expect(trainer.step(1, LR, STEPS[0]!)).rejects.toThrow(/index value 67/);
     } finally {
       await trainer.close();
     }
+  });
+
+  it('fails to start with the worker’s reason when a replica cannot be built', async () => {
+    const broken = config();
+    broken.model.config = { ...broken.model.config, architectures: ['NoSuchForMaskedLM'] };
+    await expect(ParallelTrainer.start(broken, 2)).rejects.toThrow(/NoSuchForMaskedLM/);
   });
 
   afterAll(() => {
