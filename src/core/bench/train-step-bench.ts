@@ -112,9 +112,15 @@ export async function benchTrainStep(settings: TrainStepBenchSettings, opts: Tra
   const batch = benchBatch(settings, seed);
   const times: number[] = [];
   const total = settings.warmup + settings.steps;
+  let cpu = process.cpuUsage();
   const record = (i: number, seconds: number): void => {
     if (i >= settings.warmup) times.push(seconds);
-    opts.progress?.(`step ${i + 1}/${total}${i < settings.warmup ? ' (warm-up)' : ''}: ${seconds.toFixed(3)} s`);
+    // CPU time of the whole process (all threads): with other processes on the machine, wall time alone
+    // cannot tell waiting for a core from working.
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    const cpuSeconds = (used.user + used.system) / 1e6;
+    opts.progress?.(`step ${i + 1}/${total}${i < settings.warmup ? ' (warm-up)' : ''}: ${seconds.toFixed(3)} s (cpu ${cpuSeconds.toFixed(3)} s)`);
   };
   if (workers === 1 && !opts.forceThreads) {
     const model = buildReplicaModel(benchModelSpec(settings, seed));
@@ -126,6 +132,7 @@ export async function benchTrainStep(settings: TrainStepBenchSettings, opts: Tra
       maxGradNorm: 1,
     };
     try {
+      cpu = process.cpuUsage();
       for (let i = 0; i < total; i++) {
         const t0 = performance.now();
         trainStep(ctx, i, [batch]);
@@ -146,6 +153,7 @@ export async function benchTrainStep(settings: TrainStepBenchSettings, opts: Tra
     const trainer = await ParallelTrainer.start(config, workers);
     config.model.weights.clear();
     try {
+      cpu = process.cpuUsage();
       for (let i = 0; i < total; i++) {
         const t0 = performance.now();
         await trainer.step(i, BENCH_LR, [batch]);

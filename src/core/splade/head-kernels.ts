@@ -140,7 +140,11 @@ export interface SparseBackwardInput {
   idx: Int32Array;
 }
 
-/** dRows[r] += g·W[v], dW[v] += g·rows[r], dBias[v] += g over every entry with g ≠ 0. */
+/**
+ * dRows[r] += g·W[v], dW[v] += g·rows[r], dBias[v] += g over every entry with g ≠ 0. The results are views
+ * of the kernel's memory, valid until the next call into these kernels: copy them (or make tensors of them)
+ * at once.
+ */
 export function sparseBackward(a: SparseBackwardInput): { dWeight: Float32Array; dRows: Float32Array; dBias: Float32Array } {
   const { vocab: V, batch: B, hidden: H } = a;
   const tokens = a.rows.length / H;
@@ -175,8 +179,8 @@ export function sparseBackward(a: SparseBackwardInput): { dWeight: Float32Array;
   new Float32Array(buf, drows, tokens * H).fill(0);
   k.backward(V, B, H, w, rows, g, idx, dw, drows, dbias);
   return {
-    dWeight: new Float32Array(buf, dw, V * H).slice(),
-    dRows: new Float32Array(buf, drows, tokens * H).slice(),
-    dBias: new Float32Array(buf, dbias, V).slice(),
+    dWeight: new Float32Array(buf, dw, V * H),
+    dRows: new Float32Array(buf, drows, tokens * H),
+    dBias: new Float32Array(buf, dbias, V),
   };
 }

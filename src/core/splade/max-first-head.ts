@@ -123,7 +123,13 @@ function maxFirstPacked(
           g,
           idx,
         });
-        return [tf.tensor2d(grads.dRows, [sr.shape[0], dim]), tf.tensor2d(grads.dWeight, [vocab, dim]), tf.tensor1d(grads.dBias)];
+        // The wasm backend copies into its heap at once; others keep the array, so they get a copy.
+        const own = (a: Float32Array): Float32Array => (tf.getBackend() === 'wasm' ? a : a.slice());
+        return [
+          tf.tensor2d(own(grads.dRows), [sr.shape[0], dim]),
+          tf.tensor2d(own(grads.dWeight), [vocab, dim]),
+          tf.tensor1d(own(grads.dBias)),
+        ];
       },
     };
   });

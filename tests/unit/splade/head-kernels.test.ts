@@ -65,7 +65,8 @@ describe('sparseBackward', () => {
       const rows = randn(rng, tokens * H);
       const g = Float32Array.from({ length: V * B }, () => (rng.next() < 0.3 ? 0 : rng.normal()));
       const idx = Int32Array.from({ length: V * B }, () => rng.int(tokens));
-      const out = sparseBackward({ vocab: V, batch: B, hidden: H, weight, rows, g, idx });
+      const view = sparseBackward({ vocab: V, batch: B, hidden: H, weight, rows, g, idx });
+      const out = { dWeight: view.dWeight.slice(), dRows: view.dRows.slice(), dBias: view.dBias.slice() };
       const dW = new Float64Array(V * H);
       const dR = new Float64Array(tokens * H);
       const dB = new Float64Array(V);

@@ -1,15 +1,17 @@
 import { Worker } from 'node:worker_threads';
 import type { WeightMap } from '../../models/types.ts';
+import type { AdamWState } from '../adamw.ts';
 import type { TrainBatch, TrainStepMetrics } from '../train-step.ts';
 import { SharedBarrier } from './barrier.ts';
 import type { FromWorker, ParamLayout, ReplicaConfig, StepRequest, ToWorker, WorkerInit } from './protocol.ts';
 import { shardBatch } from './shard.ts';
+import { SharedAdamW } from './shared-adamw.ts';
 
 /*
  * Data-parallel training over worker threads: one model replica per worker, all built from the same weights
- * (sent from here), each computing its shard's share of the whole batch's gradient; shares are summed in
- * shared memory and every replica applies the same clipped AdamW update (see replica.ts). This thread only
- * hands out shards and collects metrics, so it stays responsive.
+ * (sent from here), each computing its shard's share of the whole batch's gradient; shares are summed, clipped
+ * and applied by AdamW sharded over the workers in shared memory, and every replica loads the updated weights
+ * (see replica.ts, shared-adamw.ts). This thread only hands out shards and collects metrics.
  */
 
 interface Pending {
@@ -39,7 +41,6 @@ export class ParallelTrainer {
     readonly layout: ParamLayout,
     readonly vocab: number,
     readonly backend: string,
-    private readonly grads: SharedArrayBuffer,
   ) {
     workers.forEach((w) => {
       w.on('message', (m: FromWorker) => this.onMessage(m));
@@ -93,9 +94,16 @@ export class ParallelTrainer {
       for (const d of detach) d();
     }
     const { layout, vocab, backend } = replies[0]!;
-    const total = layout.sizes.reduce((a, b) => a + b, 0);
-    const grads = new SharedArrayBuffer(parties * (total + layout.names.length) * 4);
-    return new ParallelTrainer(workers, barrier, layout, vocab, backend, grads);
+    const trainer = new ParallelTrainer(workers, barrier, layout, vocab, backend);
+    try {
+      const optimizer = new SharedArrayBuffer(SharedAdamW.bytes(layout, parties));
+      const id = trainer.nextId++;
+      await trainer.request(id, () => ({ type: 'attach', id, optimizer }));
+    } catch (err) {
+      await trainer.close();
+      throw err;
+    }
+    return trainer;
   }
 
   get parties(): number {
@@ -124,7 +132,6 @@ export class ParallelTrainer {
       lr,
       micro: shards.map((s) => s[rank]!),
       reps: this.reps,
-      grads: this.grads,
     } satisfies StepRequest));
     this.phases = new Array<Record<string, number>>(this.parties).fill({});
     for (const r of replies) if (r.type === 'stepped') this.phases[r.rank] = r.phases;
@@ -143,6 +150,14 @@ export class ParallelTrainer {
     const [reply] = await this.request(id, () => ({ type: 'export', id }), 1);
     if (!reply || reply.type !== 'exported') throw new Error('worker 0 sent no weights');
     return reply.weights;
+  }
+
+  /** The AdamW state (moments and update counts, in the AdamW class's format), for checkpoints. */
+  async optimizerState(): Promise<AdamWState> {
+    const id = this.nextId++;
+    const [reply] = await this.request(id, () => ({ type: 'optimizer-state', id }), 1);
+    if (!reply || reply.type !== 'optimizer-state') throw new Error('worker 0 sent no optimizer state');
+    return reply.state;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { WeightMap } from '../../models/types.ts';
 import type { MaxFirstOptions } from '../../splade/max-first-head.ts';
 import type { TrainConfig } from '../../../shared/train-config.ts';
+import type { AdamWState } from '../adamw.ts';
 import type { LossFields } from '../from-config.ts';
 import type { BatchShard } from './shard.ts';
 
@@ -32,6 +33,7 @@ export interface WorkerInit {
 export interface ParamLayout {
   names: string[];
   sizes: number[];
+  shapes: number[][];
 }
 
 export interface StepRequest {
@@ -42,8 +44,13 @@ export interface StepRequest {
   micro: BatchShard[];
   /** The whole micro-batch's representations, [queries | positives | negatives] × vocab float32. */
   reps: SharedArrayBuffer;
-  /** One gradient slot per worker (parties × parameters float32), then has-gradient flags (parties × variables int32). */
-  grads: SharedArrayBuffer;
+}
+
+/** Hands every worker the shared optimizer memory (see shared-adamw.ts); rank 0 fills in the weights. */
+export interface AttachRequest {
+  type: 'attach';
+  id: number;
+  optimizer: SharedArrayBuffer;
 }
 
 export interface ExportRequest {
@@ -51,11 +58,18 @@ export interface ExportRequest {
   id: number;
 }
 
-export type ToWorker = StepRequest | ExportRequest;
+export interface OptimizerStateRequest {
+  type: 'optimizer-state';
+  id: number;
+}
+
+export type ToWorker = StepRequest | AttachRequest | ExportRequest | OptimizerStateRequest;
 
 export type FromWorker =
   | { type: 'ready'; layout: ParamLayout; vocab: number; backend: string }
   | { type: 'stepped'; id: number; rank: number; metrics?: Record<string, number>; phases: Record<string, number> }
   | { type: 'exported'; id: number; weights: WeightMap }
+  | { type: 'attached'; id: number }
+  | { type: 'optimizer-state'; id: number; state: AdamWState }
   /** `echo`: the worker only stopped because another one failed. */
   | { type: 'error'; id?: number; message: string; echo?: boolean };

@@ -3,15 +3,16 @@ import type { MaskedLmModel } from '../../models/types.ts';
 import type { MaxFirstOptions } from '../../splade/max-first-head.ts';
 import { ensureGradients } from '../../tensor/gradients.ts';
 import { frobeniusNorm } from '../../tensor/norm.ts';
-import type { AdamW } from '../adamw.ts';
+import type { AdamW, AdamWState } from '../adamw.ts';
 import { GradientAccumulator } from '../grad-accumulator.ts';
-import { clipByGlobalNorm, type GradMap } from '../grad-clip.ts';
+import type { GradMap } from '../grad-clip.ts';
 import type { SpladeLoss } from '../losses/splade-loss.ts';
 import { countSparsity, emptySparsity, sparsityMetrics } from '../sparsity.ts';
 import { encodeSplade } from '../train-step.ts';
 import type { SharedBarrier } from './barrier.ts';
 import type { ParamLayout, StepRequest } from './protocol.ts';
 import { PhaseClock } from './phases.ts';
+import { SharedAdamW } from './shared-adamw.ts';
 import type { RowRange } from './shard.ts';
 
 /*
@@ -21,9 +22,9 @@ import type { RowRange } from './shard.ts';
  *   2. after a barrier, assemble the whole batch's vectors — its own rows as live tensors, the others' rows
  *      as constants — and compute the loss on them (in-batch negatives stay global);
  *   3. backpropagate: d loss / d θ through its own rows, i.e. its share ∂L/∂R_w · ∂R_w/∂θ.
- * The whole-batch gradient is the sum of the shares (chain rule over the disjoint row sets), summed in shared
- * memory in worker order, so every replica sees the same numbers, clips them the same way and applies the
- * same AdamW update: the weights stay identical without being sent around.
+ * The whole-batch gradient is the sum of the shares (chain rule over the disjoint row sets). The sum, the
+ * clipping and AdamW run sharded in shared memory (shared-adamw.ts), and every replica then loads the same
+ * updated weights.
  */
 
 function tensorFromShared(view: Float32Array, shape: number[]): tf.Tensor {
@@ -38,6 +39,7 @@ const KINDS: readonly Kind[] = ['queries', 'positives', 'negatives'];
 export class Replica {
   private readonly varList: tf.Variable[];
   private readonly byTfName = new Map<string, string>();
+  private shared: SharedAdamW | undefined;
   readonly layout: ParamLayout;
 
   constructor(
@@ -54,14 +56,27 @@ export class Replica {
     const names: string[] = [];
     const sizes: number[] = [];
     this.varList = [];
+    const shapes: number[][] = [];
     for (const [name, v] of model.variables) {
       if (!v.trainable) continue;
       this.byTfName.set(v.name, name);
       this.varList.push(v);
       names.push(name);
       sizes.push(v.size);
+      shapes.push(v.shape.slice());
     }
-    this.layout = { names, sizes };
+    this.layout = { names, sizes, shapes };
+  }
+
+  /** Takes the shared optimizer memory; rank 0 writes the starting weights into it. */
+  attach(buffer: SharedArrayBuffer): void {
+    this.shared = new SharedAdamW(this.layout, this.optimizer, this.rank, this.parties, buffer);
+    if (this.rank === 0) this.shared.writeParams(this.model.variables);
+  }
+
+  optimizerState(): AdamWState {
+    if (!this.shared) throw new Error('the replica has no shared optimizer memory yet');
+    return this.shared.getState();
   }
 
   /**
@@ -157,14 +172,9 @@ export class Replica {
         acc.add(named, scale);
         phases.lap('backward');
       }
-      const summed = this.allReduce(acc.take(), req.grads, arrive);
-      const { grads, norm } = clipByGlobalNorm(summed, this.maxGradNorm);
+      if (!this.shared) throw new Error('the replica has no shared optimizer memory yet');
+      const norm = this.shared.step(acc.take(), this.model.variables, req.lr, this.maxGradNorm, arrive);
       const skipped = !Number.isFinite(norm);
-      try {
-        if (!skipped) this.optimizer.apply(this.model.variables, grads, req.lr);
-      } finally {
-        tf.dispose([...grads.values()]);
-      }
       phases.lap('update');
       if (this.rank !== 0) return undefined;
       const metrics: Record<string, number> = {};
@@ -209,49 +219,5 @@ export class Replica {
     const after = total - own.start - own.count;
     if (after > 0) parts.push(constant(own.start + own.count, after));
     return parts.length === 1 ? local : tf.concat(parts, 0);
-  }
-
-  /**
-   * Sums every worker's gradient share in shared memory: each writes its slot, each sums one slice of the
-   * parameters over the slots in worker order (into slot 0), then all read the same totals. Parameters no
-   * worker has a gradient for stay out of the result, as in `trainStep`.
-   */
-  private allReduce(own: GradMap, buffer: SharedArrayBuffer, arrive: (before: string) => void): GradMap {
-    const { names, sizes } = this.layout;
-    const total = sizes.reduce((a, b) => a + b, 0);
-    const slots = new Float32Array(buffer, 0, this.parties * total);
-    const flags = new Int32Array(buffer, this.parties * total * 4, this.parties * names.length);
-    const mine = slots.subarray(this.rank * total, (this.rank + 1) * total);
-    let at = 0;
-    names.forEach((name, i) => {
-      const g = own.get(name);
-      if (g) mine.set(g.dataSync() as Float32Array, at);
-      else mine.fill(0, at, at + sizes[i]!);
-      flags[this.rank * names.length + i] = g ? 1 : 0;
-      at += sizes[i]!;
-    });
-    tf.dispose([...own.values()]);
-    arrive('reduce');
-    const chunk = Math.ceil(total / this.parties);
-    const lo = Math.min(total, this.rank * chunk);
-    const hi = Math.min(total, lo + chunk);
-    for (let s = 1; s < this.parties; s++) {
-      const off = s * total;
-      for (let i = lo; i < hi; i++) slots[i]! += slots[off + i]!;
-    }
-    arrive('reduce');
-    const out: GradMap = new Map();
-    at = 0;
-    names.forEach((name, i) => {
-      let any = false;
-      for (let s = 0; s < this.parties; s++) any ||= flags[s * names.length + i] !== 0;
-      if (any) {
-        const v = this.model.variables.get(name)!;
-        out.set(name, tensorFromShared(slots.subarray(at, at + sizes[i]!), v.shape));
-      }
-      at += sizes[i]!;
-    });
-    // Slot 0 is read by everyone before the next step can write it: the next write follows two barriers.
-    return out;
   }
 }

@@ -40,7 +40,11 @@ try {
         const metrics = replica.step(m, phases);
         send({ type: 'stepped', id: m.id, rank: init.rank, metrics, phases: phases.seconds });
       }
-      else if (m.type === 'export') send({ type: 'exported', id: m.id, weights: model.exportWeights() });
+      else if (m.type === 'attach') {
+        replica.attach(m.optimizer);
+        send({ type: 'attached', id: m.id });
+      } else if (m.type === 'export') send({ type: 'exported', id: m.id, weights: model.exportWeights() });
+      else if (m.type === 'optimizer-state') send({ type: 'optimizer-state', id: m.id, state: replica.optimizerState() });
     } catch (err) {
       barrier.abort();
       send({ type: 'error', id: m.id, message: message(err), echo: err instanceof BarrierAbortedError });

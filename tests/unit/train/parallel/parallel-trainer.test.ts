@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchModelSpec, TRAIN_STEP_BENCH_DEFAULTS } from '../../../../src/core/bench/train-step-bench.ts';
 import { randomTokenBatch } from '../../../../src/core/bench/random-batch.ts';
 import type { WeightMap } from '../../../../src/core/models/types.ts';
+import type { AdamWState } from '../../../../src/core/train/adamw.ts';
 import { selectBackend } from '../../../../src/core/tensor/backend.ts';
 import { lossFromConfig, optimizerFromConfig, type LossFields } from '../../../../src/core/train/from-config.ts';
 import { ParallelTrainer } from '../../../../src/core/train/parallel/parallel-trainer.ts';
@@ -67,6 +68,7 @@ function maxAbsDiff(a: WeightMap, b: WeightMap): number {
 describe('ParallelTrainer', () => {
   const single: { weights: WeightMap; metrics: Record<string, number> }[] = [];
   let initial: WeightMap;
+  let singleState: AdamWState;
 
   beforeAll(async () => {
     await selectBackend('wasm');
@@ -77,6 +79,7 @@ describe('ParallelTrainer', () => {
       const metrics = trainStep(ctx, step, micro);
       single.push({ weights: model.exportWeights(), metrics });
     });
+    singleState = ctx.optimizer.getState();
     ctx.optimizer.dispose();
     model.dispose();
   });
@@ -101,6 +104,15 @@ describe('ParallelTrainer', () => {
         expect(metrics.skipped).toBe(0);
       }
       expect(single[0]!.metrics.grad_norm).toBeGreaterThan(CLIP);
+      // The sharded optimizer's moments and counts, in the AdamW class's format, match the single replica's.
+      const state = await trainer.optimizerState();
+      expect(state.json.params.map((p) => [p.name, p.step, p.shape]).sort()).toEqual(singleState.json.params.map((p) => [p.name, p.step, p.shape]).sort());
+      for (const [key, ref] of singleState.tensors) {
+        const got = state.tensors.get(key)!;
+        let worst = 0;
+        ref.forEach((x, i) => (worst = Math.max(worst, Math.abs(x - got[i]!) / (Math.abs(x) + 1e-6))));
+        expect(worst, key).toBeLessThan(1e-3);
+      }
     } finally {
       await trainer.close();
     }
