@@ -5,7 +5,8 @@
 //
 //   node scripts/bench/train-step.mjs [--workers 1,2] [--threads 1,2] [--repeat 2] [any bench flag, e.g. --steps 10]
 //
-// Prints a table on stderr and one JSON line on stdout: every run, the best median of each side, and
+// Prints a table on stderr and one JSON line on stdout: every run (ours with its CPU seconds per step, all
+// threads: wall time alone cannot tell waiting for a core from working), the best median of each side, and
 // ours/theirs for step time (target ≤ 0.5) and peak RSS (target ≤ 1). PyTorch's peak RSS comes from
 // /usr/bin/time -v; ours from the process's own maxRSS (worker threads included). The anchor needs Debian's
 // torch (`apt-get install python3-torch`); without it only our side runs.
@@ -48,7 +49,19 @@ function ours(w) {
   });
   if (r.status !== 0) throw new Error(`lsr bench train-step failed:\n${r.stderr}`);
   const j = lastJson(r.stdout);
-  return { side: 'ours', workers: w, step_s_median: j.step_s_median, step_s_min: j.step_s_min, peak_rss_mb: j.peak_rss_mb, load_before: before, load_after: load() };
+  // CPU seconds of the whole process per measured step (all threads), from the progress lines.
+  const cpu = [...r.stderr.matchAll(/^step \d+\/\d+: [\d.]+ s \(cpu ([\d.]+) s\)$/gm)].map((m) => Number(m[1]));
+  const sorted = cpu.sort((a, b) => a - b);
+  return {
+    side: 'ours',
+    workers: w,
+    step_s_median: j.step_s_median,
+    step_s_min: j.step_s_min,
+    cpu_s_median: sorted.length ? sorted[sorted.length >> 1] : null,
+    peak_rss_mb: j.peak_rss_mb,
+    load_before: before,
+    load_after: load(),
+  };
 }
 
 function theirs(t) {
@@ -88,11 +101,11 @@ const best = (side) => {
 const o = best('ours');
 const t = best('pytorch');
 const peak = (side) => Math.max(...runs.filter((x) => x.side === side && x.peak_rss_mb != null).map((x) => x.peak_rss_mb));
-const table = ['side      config      median_s  min_s   peak_rss_mb  load(before→after)'];
+const table = ['side      config      median_s  min_s   cpu_s  peak_rss_mb  load(before→after)'];
 for (const r of runs) {
   const config = r.side === 'ours' ? `workers ${r.workers}` : `threads ${r.threads}`;
   table.push(
-    `${r.side.padEnd(9)} ${config.padEnd(11)} ${String(r.step_s_median).padEnd(9)} ${String(r.step_s_min).padEnd(7)} ${String(r.peak_rss_mb).padEnd(12)} ${r.load_before.toFixed(2)}→${r.load_after.toFixed(2)}`,
+    `${r.side.padEnd(9)} ${config.padEnd(11)} ${String(r.step_s_median).padEnd(9)} ${String(r.step_s_min).padEnd(7)} ${String(r.cpu_s_median ?? '-').padEnd(6)} ${String(r.peak_rss_mb).padEnd(12)} ${r.load_before.toFixed(2)}→${r.load_after.toFixed(2)}`,
   );
 }
 process.stderr.write(table.join('\n') + '\n');
