@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { backendCommand } from './backend.ts';
 import { benchEncodeCommand } from './bench-encode.ts';
 import { benchSearchCommand } from './bench-search.ts';
+import { benchTrainStepCommand } from './bench-train-step.ts';
 import { bm25Command } from './bm25.ts';
 import { dataImportCommand } from './data-import.ts';
 import { dataListCommand } from './data-list.ts';
@@ -47,5 +48,6 @@ export const COMMANDS: readonly Command[] = [
   serveCommand,
   benchEncodeCommand,
   benchSearchCommand,
+  benchTrainStepCommand,
   backendCommand,
 ];

@@ -1,120 +1,146 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gatherRows } from '../tensor/embedding-grad.ts';
+import { readFloat32 } from '../tensor/heap-view.ts';
+import { packedLayout, type PackedLayout } from '../tensor/packed.ts';
+import { MaxFold, sparseBackward, type FoldSegment } from './head-kernels.ts';
 
 /*
  * SPLADE pooling, max first. The SPLADE weight of vocabulary entry v is
  *   w[b, v] = max over non-padding tokens t of log1p(relu(x[b, t, v] + bias[v])),  x = hidden · decoderᵀ.
  * log1p and relu are monotone and the bias does not depend on t, so
  *   w[b, v] = log1p(relu(max_t x[b, t, v] + bias[v]))
- * exactly. The head therefore takes the masked max (and argmax) of the raw projection one chunk at a time,
- * never holding [batch, tokens, vocab], and applies bias and log1p(relu) to [batch, vocab].
+ * exactly. The head gathers the real tokens of every sequence (padding never enters), multiplies them by the
+ * decoder a chunk of token rows at a time ([rows, H] · [H, V], a plain 2-D product, the wasm backend's fast
+ * path) and folds each chunk into a running max and argmax per sequence (a SIMD kernel), never holding
+ * [batch, tokens, vocab]; bias and log1p(relu) then apply to [batch, vocab].
  *
  * Backward: with z = max_t x + bias and g = dw / (1 + z) where z > 0 (0 elsewhere), only the argmax token t*
  * of each non-zero entry receives gradient:
  *   dHidden[b, t*, :] += g · decoder[v, :],   dDecoder[v, :] += g · hidden[b, t*, :],   dBias[v] += g.
- * A sparse loop in JS over the non-zero entries computes all three directly. When two tokens tie exactly
- * for the max, autograd of the naive formula splits the gradient between them; here the first takes it all.
+ * A sparse SIMD loop over the non-zero entries computes all three directly. When two tokens tie exactly for
+ * the max, autograd of the naive formula splits the gradient between them; here the first takes it all.
  */
 
 export interface MaxFirstOptions {
-  /** Most elements in one chunk of logits [vocab rows, tokens of one sequence]. Default 8M (32 MB). */
+  /** Most elements in one chunk of logits [token rows, vocab]. Default 8M (32 MB). */
   maxChunkElements?: number;
-  /** Skip the argmax (and the gradient bookkeeping): for encoding only. Default false. */
+  /** No gradient bookkeeping: for encoding only. Default false. */
   inference?: boolean;
 }
 
 const DEFAULT_CHUNK = 8 * 1024 * 1024;
 
 interface Pooled {
-  /** Masked max of the raw projection, [batch × vocab]; -Infinity for a sequence with no tokens. */
+  /** Masked max of the raw projection, [batch × vocab]; −Infinity for a sequence with no tokens. */
   max: Float32Array;
-  /** Token position (within the sequence) of that max, [batch × vocab]; -1 when none. */
-  argmax: Int32Array;
+  /** Packed token row of that max, [batch × vocab]; −1 when none. */
+  arg: Int32Array;
 }
 
-function validPositions(mask: Int32Array | Float32Array | Uint8Array, b: number, tokens: number): number[] {
-  const out: number[] = [];
-  for (let t = 0; t < tokens; t++) if (mask[b * tokens + t] !== 0) out.push(b * tokens + t);
-  return out;
-}
-
-/** Masked max and argmax over tokens of hidden · decoderᵀ, per sequence and vocabulary chunk. */
-function poolRawProjection(
-  hidden: tf.Tensor3D,
-  mask: tf.Tensor2D,
-  weight: tf.Tensor2D,
-  options: MaxFirstOptions,
-): Pooled {
-  const [batch, tokens, dim] = hidden.shape;
+/** Masked max and argmax over each sequence's packed token rows of rows · decoderᵀ. */
+function poolRawProjection(rows: tf.Tensor2D, layout: PackedLayout, weight: tf.Tensor2D, options: MaxFirstOptions): Pooled {
+  const [tokens, dim] = rows.shape;
   const vocab = weight.shape[0];
-  const maskData = mask.dataSync() as Int32Array | Float32Array | Uint8Array;
-  const max = new Float32Array(batch * vocab).fill(-Infinity);
-  const argmax = new Int32Array(batch * vocab).fill(-1);
-  const limit = options.maxChunkElements ?? DEFAULT_CHUNK;
-  const flat = tf.reshape(hidden, [batch * tokens, dim]) as tf.Tensor2D;
-  for (let b = 0; b < batch; b++) {
-    const positions = validPositions(maskData, b, tokens);
-    if (positions.length === 0) continue;
-    const rowsT = tf.tidy(() => tf.transpose(tf.gather(flat, tf.tensor1d(positions, 'int32')))) as tf.Tensor2D;
-    const chunkRows = Math.max(1, Math.floor(limit / positions.length));
-    for (let v0 = 0; v0 < vocab; v0 += chunkRows) {
-      const n = Math.min(chunkRows, vocab - v0);
-      const [mx, am] = tf.tidy(() => {
-        const w = n === vocab ? weight : tf.slice(weight, [v0, 0], [n, dim]);
-        // [n, H] · [H, L]: a plain 2-D product, the wasm backend's fast path.
-        const logits = tf.matMul(w, rowsT);
-        return options.inference ? [tf.max(logits, 1)] : [tf.max(logits, 1), tf.argMax(logits, 1)];
-      });
-      max.set(mx!.dataSync() as Float32Array, b * vocab + v0);
-      if (am) {
-        const idx = am.dataSync() as Int32Array;
-        const base = b * vocab + v0;
-        for (let i = 0; i < n; i++) argmax[base + i] = positions[idx[i]] - b * tokens;
+  const fold = new MaxFold(vocab, layout.batch);
+  if (tokens > 0) {
+    const chunkRows = Math.max(1, Math.floor((options.maxChunkElements ?? DEFAULT_CHUNK) / vocab));
+    const weightT = tf.transpose(weight);
+    try {
+      for (let r0 = 0; r0 < tokens; r0 += chunkRows) {
+        const n = Math.min(chunkRows, tokens - r0);
+        const segments: FoldSegment[] = [];
+        layout.lengths.forEach((len, b) => {
+          const start = layout.offsets[b]!;
+          const lo = Math.max(start, r0);
+          const hi = Math.min(start + len, r0 + n);
+          if (hi > lo) segments.push({ start: lo - r0, count: hi - lo, out: b, init: lo === start });
+        });
+        const logits = tf.tidy(() => tf.matMul(n === tokens ? rows : tf.slice(rows, [r0, 0], [n, dim]), weightT));
+        try {
+          fold.add(readFloat32(logits), r0, segments);
+        } finally {
+          logits.dispose();
+        }
       }
-      tf.dispose([mx!, am].filter((t): t is tf.Tensor => t !== undefined));
+    } finally {
+      weightT.dispose();
     }
-    rowsT.dispose();
   }
-  flat.dispose();
-  return { max, argmax };
+  return fold.result();
 }
 
-/** The sparse backward: gradients for hidden [B,T,H], decoder weight [V,H] and bias [V]. */
-function sparseBackward(
-  dy: Float32Array,
-  z: Float32Array,
-  argmax: Int32Array,
-  hidden: Float32Array,
-  weight: Float32Array,
-  shape: { batch: number; tokens: number; dim: number; vocab: number },
-): { dHidden: Float32Array; dWeight: Float32Array; dBias: Float32Array } {
-  const { batch, tokens, dim, vocab } = shape;
-  const dHidden = new Float32Array(batch * tokens * dim);
-  const dWeight = new Float32Array(vocab * dim);
-  const dBias = new Float32Array(vocab);
+/** g = dy / (1 + z) where z > 0, in vocabulary-major order, with the token row each entry's max came from. */
+function entryGradients(dy: Float32Array, z: Float32Array, arg: Int32Array, batch: number, vocab: number): { g: Float32Array; idx: Int32Array } {
+  const g = new Float32Array(vocab * batch);
+  const idx = new Int32Array(vocab * batch);
   for (let b = 0; b < batch; b++) {
     for (let v = 0; v < vocab; v++) {
       const i = b * vocab + v;
-      const zi = z[i];
+      const zi = z[i]!;
       if (!(zi > 0)) continue;
-      const g = dy[i] / (1 + zi);
-      if (g === 0) continue;
-      dBias[v] += g;
-      const h0 = (b * tokens + argmax[i]) * dim;
-      const w0 = v * dim;
-      for (let k = 0; k < dim; k++) {
-        dHidden[h0 + k] += g * weight[w0 + k];
-        dWeight[w0 + k] += g * hidden[h0 + k];
-      }
+      const e = v * batch + b;
+      g[e] = dy[i]! / (1 + zi);
+      idx[e] = arg[i]!;
     }
   }
-  return { dHidden, dWeight, dBias };
+  return { g, idx };
+}
+
+/** The head on packed token rows [tokens, H]; differentiable with respect to rows, decoder weight and bias. */
+function maxFirstPacked(
+  rows: tf.Tensor2D,
+  layout: PackedLayout,
+  weight: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  options: MaxFirstOptions,
+): tf.Tensor2D {
+  const { batch } = layout;
+  const [vocab, dim] = weight.shape;
+  const forward = (r: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): { pooled: Pooled; z: tf.Tensor2D } => {
+    const pooled = poolRawProjection(r, layout, w, options);
+    return { pooled, z: tf.tidy(() => tf.add(tf.tensor2d(pooled.max, [batch, vocab]), b)) };
+  };
+  if (options.inference) {
+    const { z } = forward(rows, weight, bias);
+    return tf.tidy(() => tf.log1p(tf.relu(z)));
+  }
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [r, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const { pooled, z: zTensor } = forward(r, w, b);
+    const z = zTensor.dataSync() as Float32Array;
+    save([r, w]);
+    return {
+      value: tf.log1p(tf.relu(zTensor)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const { g, idx } = entryGradients(dy.dataSync() as Float32Array, z, pooled.arg, batch, vocab);
+        const [sr, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+        const grads = sparseBackward({
+          vocab,
+          batch,
+          hidden: dim,
+          rows: readFloat32(sr),
+          weight: readFloat32(sw),
+          g,
+          idx,
+        });
+        // The wasm backend copies into its heap at once; others keep the array, so they get a copy.
+        const own = (a: Float32Array): Float32Array => (tf.getBackend() === 'wasm' ? a : a.slice());
+        return [
+          tf.tensor2d(own(grads.dRows), [sr.shape[0], dim]),
+          tf.tensor2d(own(grads.dWeight), [vocab, dim]),
+          tf.tensor1d(own(grads.dBias)),
+        ];
+      },
+    };
+  });
+  return op(rows, weight, bias) as tf.Tensor2D;
 }
 
 /**
  * SPLADE representations [batch, vocab] from the MLM head's hidden states [batch, tokens, hidden], the
  * attention mask [batch, tokens] (non-zero = token), the decoder weight [vocab, hidden] and bias [vocab].
- * Differentiable with respect to hidden states, decoder weight and bias (a `customGrad`); the mask gets no
- * gradient. The caller owns the result.
+ * Differentiable with respect to hidden states, decoder weight and bias; the mask gets no gradient and
+ * padding positions get a zero gradient. The caller owns the result.
  */
 export function spladeMaxFirst(
   headHidden: tf.Tensor3D,
@@ -124,38 +150,16 @@ export function spladeMaxFirst(
   options: MaxFirstOptions = {},
 ): tf.Tensor2D {
   const [batch, tokens, dim] = headHidden.shape;
-  const vocab = decoderWeight.shape[0];
   if (decoderWeight.shape[1] !== dim) {
     throw new Error(`decoder weight is [${decoderWeight.shape}] but hidden size is ${dim}`);
   }
   if (attentionMask.shape[0] !== batch || attentionMask.shape[1] !== tokens) {
     throw new Error(`attention mask is [${attentionMask.shape}] but hidden states are [${headHidden.shape}]`);
   }
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [h, w, bias, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const pooled = poolRawProjection(h as tf.Tensor3D, attentionMask, w as tf.Tensor2D, options);
-    const zTensor = tf.add(tf.tensor2d(pooled.max, [batch, vocab]), bias);
-    const z = zTensor.dataSync() as Float32Array;
-    save([h, w]);
-    return {
-      value: tf.log1p(tf.relu(zTensor)),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        if (options.inference) throw new Error('spladeMaxFirst was called with inference: true; no gradient');
-        const grads = sparseBackward(
-          dy.dataSync() as Float32Array,
-          z,
-          pooled.argmax,
-          saved[0]!.dataSync() as Float32Array,
-          saved[1]!.dataSync() as Float32Array,
-          { batch, tokens, dim, vocab },
-        );
-        return [
-          tf.tensor3d(grads.dHidden, [batch, tokens, dim]),
-          tf.tensor2d(grads.dWeight, [vocab, dim]),
-          tf.tensor1d(grads.dBias),
-        ];
-      },
-    };
+  const layout = packedLayout(attentionMask.dataSync(), batch, tokens);
+  return tf.tidy(() => {
+    const flat = tf.reshape(headHidden, [batch * tokens, dim]) as tf.Tensor2D;
+    const rows = gatherRows(flat, tf.tensor1d(layout.flat, 'int32')) as tf.Tensor2D;
+    return maxFirstPacked(rows, layout, decoderWeight, decoderBias, options);
   });
-  return op(headHidden, decoderWeight, decoderBias) as tf.Tensor2D;
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { installWasmKernels } from './wasm-kernels.ts';
 
 /** Names as the user types them (`--backend`, `LSR_BACKEND`, the settings). */
 export const BACKEND_PREFERENCE = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -83,6 +84,7 @@ export async function selectBackend(
       const ok = await tf.setBackend(tfjsName);
       if (!ok) throw new Error(`tfjs could not initialize the ${tfjsName} backend`);
       await tf.ready();
+      if (tfjsName === 'wasm') installWasmKernels();
       active = { name, tfjsName, skipped, tfjsVersion: tf.version_core };
       return active;
     } catch (err) {

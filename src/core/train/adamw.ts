@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { readFloat32 } from '../tensor/heap-view.ts';
+import { adamwUpdate, type AdamWCoefficients } from './adamw-update.ts';
 import type { GradMap } from './grad-clip.ts';
 
 /*
@@ -7,7 +9,9 @@ import type { GradMap } from './grad-clip.ts';
  *   m ← β1·m + (1 − β1)·g,   v ← β2·v + (1 − β2)·g²
  *   p ← p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
  * with t the parameter's own update count. A parameter without a gradient in a step is left alone (as
- * PyTorch skips parameters whose grad is None).
+ * PyTorch skips parameters whose grad is None). The moments are plain Float32Arrays and the update one fused
+ * loop (adamw-update.ts): on the wasm backend that is ~2× faster than a dozen tensor ops over every
+ * parameter, the square root among them.
  */
 
 export interface AdamWOptions {
@@ -42,16 +46,11 @@ export interface AdamWState {
   tensors: Map<string, Float32Array>;
 }
 
-function variableFrom(value: tf.Tensor): tf.Variable {
-  const v = tf.variable(value, false);
-  value.dispose();
-  return v;
-}
-
 interface Slot {
   step: number;
-  m: tf.Variable;
-  v: tf.Variable;
+  shape: number[];
+  m: Float32Array;
+  v: Float32Array;
 }
 
 export class AdamW {
@@ -82,20 +81,24 @@ export class AdamW {
       if (!p) throw new Error(`AdamW: gradient for unknown parameter "${name}"`);
       const slot = this.slot(name, p);
       slot.step += 1;
-      const bc1 = 1 - Math.pow(this.beta1, slot.step);
-      const bc2 = 1 - Math.pow(this.beta2, slot.step);
-      const decay = this.decays(name) ? lr * this.weightDecay : 0;
-      tf.tidy(() => {
-        const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(g, 1 - this.beta1));
-        const v = tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-        const decayed = decay !== 0 ? tf.mul(p, 1 - decay) : p;
-        const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), this.eps);
-        const next = tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1));
-        slot.m.assign(m);
-        slot.v.assign(v);
-        p.assign(next);
-      });
+      // A copy to update (the backend's own array must not change under it), then the gradient's values.
+      const next = Float32Array.from(readFloat32(p));
+      adamwUpdate(next, readFloat32(g), slot.m, slot.v, 0, next.length, this.coefficients(name, lr, slot.step));
+      tf.tidy(() => p.assign(tf.tensor(next, p.shape)));
     }
+  }
+
+  /** The update's constants for parameter `name` at its update count `step` (this update included). */
+  coefficients(name: string, lr: number, step: number, gradScale = 1): AdamWCoefficients {
+    return {
+      lr,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      eps: this.eps,
+      decay: this.decays(name) ? lr * this.weightDecay : 0,
+      step,
+      gradScale,
+    };
   }
 
   /** Update count of a parameter (0 before its first update). */
@@ -107,9 +110,9 @@ export class AdamW {
     const tensors = new Map<string, Float32Array>();
     const params: AdamWState['json']['params'] = [];
     for (const [name, slot] of this.slots) {
-      params.push({ name, step: slot.step, shape: slot.m.shape.slice() });
-      tensors.set(`${name}/exp_avg`, Float32Array.from(slot.m.dataSync() as Float32Array));
-      tensors.set(`${name}/exp_avg_sq`, Float32Array.from(slot.v.dataSync() as Float32Array));
+      params.push({ name, step: slot.step, shape: slot.shape.slice() });
+      tensors.set(`${name}/exp_avg`, slot.m.slice());
+      tensors.set(`${name}/exp_avg_sq`, slot.v.slice());
     }
     return {
       json: {
@@ -144,24 +147,24 @@ export class AdamW {
     for (const p of j.params) {
       this.slots.set(p.name, {
         step: p.step,
-        m: variableFrom(tf.tensor(state.tensors.get(`${p.name}/exp_avg`)!, p.shape)),
-        v: variableFrom(tf.tensor(state.tensors.get(`${p.name}/exp_avg_sq`)!, p.shape)),
+        shape: p.shape.slice(),
+        m: state.tensors.get(`${p.name}/exp_avg`)!.slice(),
+        v: state.tensors.get(`${p.name}/exp_avg_sq`)!.slice(),
       });
     }
   }
 
   dispose(): void {
-    for (const s of this.slots.values()) tf.dispose([s.m, s.v]);
     this.slots.clear();
   }
 
   private slot(name: string, p: tf.Variable): Slot {
     let slot = this.slots.get(name);
     if (!slot) {
-      slot = { step: 0, m: variableFrom(tf.zerosLike(p)), v: variableFrom(tf.zerosLike(p)) };
+      slot = { step: 0, shape: p.shape.slice(), m: new Float32Array(p.size), v: new Float32Array(p.size) };
       this.slots.set(name, slot);
-    } else if (!tf.util.arraysEqual(slot.m.shape, p.shape)) {
-      throw new Error(`AdamW: "${name}" changed shape from [${slot.m.shape}] to [${p.shape}]`);
+    } else if (!tf.util.arraysEqual(slot.shape, p.shape)) {
+      throw new Error(`AdamW: "${name}" changed shape from [${slot.shape}] to [${p.shape}]`);
     }
     return slot;
   }

@@ -6,7 +6,7 @@ import { FlopsRegularizer, L1Regularizer } from './losses/regularizers.ts';
 import { SpladeLoss, type RegularizerTerm, type WeightedRanking } from './losses/splade-loss.ts';
 import { linearWarmupDecay } from './lr-schedule.ts';
 
-type LossFields = Pick<
+export type LossFields = Pick<
   TrainConfig,
   | 'contrastiveWeight'
   | 'inBatchNegatives'

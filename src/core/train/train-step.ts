@@ -3,9 +3,11 @@ import type { MaskedLmModel } from '../models/types.ts';
 import { spladeMaxFirst, type MaxFirstOptions } from '../splade/max-first-head.ts';
 import type { AdamW } from './adamw.ts';
 import { ensureGradients } from '../tensor/gradients.ts';
+import { frobeniusNorm } from '../tensor/norm.ts';
 import { GradientAccumulator } from './grad-accumulator.ts';
 import { clipByGlobalNorm, type GradMap } from './grad-clip.ts';
 import type { SpladeLoss } from './losses/splade-loss.ts';
+import { countSparsity, emptySparsity, sparsityMetrics, type Sparsity } from './sparsity.ts';
 
 /** Right-padded token ids and attention mask, row-major [rows, cols]. */
 export interface TokenBatch {
@@ -65,31 +67,8 @@ export function encodeSplade(model: MaskedLmModel, batch: TokenBatch, training: 
   });
 }
 
-interface Sparsity {
-  rows: number;
-  nnzSum: number;
-  nnzMax: number;
-  weightSum: number;
-}
-
 function sparsityOf(reps: tf.Tensor2D[], into: Sparsity): void {
-  for (const r of reps) {
-    const [rows, vocab] = r.shape;
-    const data = r.dataSync() as Float32Array;
-    for (let i = 0; i < rows; i++) {
-      let nnz = 0;
-      for (let v = i * vocab, end = v + vocab; v < end; v++) {
-        const x = data[v];
-        if (x !== 0) {
-          nnz++;
-          into.weightSum += x;
-        }
-      }
-      into.nnzSum += nnz;
-      if (nnz > into.nnzMax) into.nnzMax = nnz;
-    }
-    into.rows += rows;
-  }
+  for (const r of reps) countSparsity(r.dataSync() as Float32Array, r.shape[0], r.shape[1], into);
 }
 
 function tokensOf(b: TrainBatch): number {
@@ -112,8 +91,8 @@ export function trainStep(ctx: TrainStepContext, step: number, microBatches: rea
   const varList = [...model.variables.values()].filter((v) => v.trainable);
 
   const sums: Record<string, number> = {};
-  const q: Sparsity = { rows: 0, nnzSum: 0, nnzMax: 0, weightSum: 0 };
-  const d: Sparsity = { rows: 0, nnzSum: 0, nnzMax: 0, weightSum: 0 };
+  const q = emptySparsity();
+  const d = emptySparsity();
   let lambdas: Record<string, number> = {};
   const acc = new GradientAccumulator();
   const scale = 1 / microBatches.length;
@@ -163,21 +142,14 @@ export function trainStep(ctx: TrainStepContext, step: number, microBatches: rea
       tf.dispose([...grads.values()]);
     }
 
-    const decoderNorm = tf.tidy(() => tf.norm(model.decoderWeight));
     const metrics: TrainStepMetrics = {};
     for (const [name, total] of Object.entries(sums)) metrics[name] = total * scale;
     for (const [name, value] of Object.entries(lambdas)) metrics[`lambda_${name}`] = value;
     metrics.lr = lr;
     metrics.grad_norm = norm;
     metrics.skipped = skipped ? 1 : 0;
-    metrics.q_nnz_mean = q.nnzSum / q.rows;
-    metrics.q_nnz_max = q.nnzMax;
-    metrics.d_nnz_mean = d.nnzSum / d.rows;
-    metrics.d_nnz_max = d.nnzMax;
-    metrics.q_weight_mean = q.nnzSum > 0 ? q.weightSum / q.nnzSum : 0;
-    metrics.d_weight_mean = d.nnzSum > 0 ? d.weightSum / d.nnzSum : 0;
-    metrics.decoder_norm = decoderNorm.dataSync()[0]!;
-    decoderNorm.dispose();
+    Object.assign(metrics, sparsityMetrics(q, d));
+    metrics.decoder_norm = frobeniusNorm(model.decoderWeight);
     const seconds = (performance.now() - start) / 1000;
     metrics.step_s = seconds;
     metrics.tokens_per_s = tokens / seconds;

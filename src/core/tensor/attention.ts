@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { PackedLayout } from './packed.ts';
+
+/*
+ * Eager scaled dot-product self-attention over packed sequences (padding removed, so no mask is needed and
+ * no work is spent on padding): for each sequence and head, S = q·kᵀ/√d, P = softmax(S), O = P·v.
+ * Every product is a plain 2-D matMul (the wasm backend's fast path) on explicit transposes, in the forward
+ * pass and in the hand-written backward pass:
+ *   dP = dO·vᵀ,  dS = P ∘ (dP − rowsum(dP ∘ P)) / √d,  dq = dS·k,  dk = dSᵀ·q,  dv = Pᵀ·dO.
+ * Masked keys contribute exactly nothing in the padded formulation (exp underflows to 0), so the result
+ * equals it at every real token.
+ */
+
+/** qkv [tokens, 3·hidden] (q | k | v per token, heads side by side) → context [tokens, hidden]. */
+export function packedSelfAttention(qkv: tf.Tensor2D, layout: PackedLayout, heads: number): tf.Tensor2D {
+  const hidden = qkv.shape[1] / 3;
+  const dim = hidden / heads;
+  const scale = 1 / Math.sqrt(dim);
+  const seqs = layout.lengths.map((len, b) => ({ start: layout.offsets[b]!, len })).filter((s) => s.len > 0);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const probs: tf.Tensor2D[] = [];
+    const outs: tf.Tensor2D[] = [];
+    for (const { start, len } of seqs) {
+      const rows = tf.slice(x, [start, 0], [len, 3 * hidden]);
+      const kT = tf.transpose(tf.slice(rows, [0, hidden], [len, hidden]));
+      const perHead: tf.Tensor2D[] = [];
+      for (let h = 0; h < heads; h++) {
+        const q = tf.slice(rows, [0, h * dim], [len, dim]);
+        const k = tf.slice(kT, [h * dim, 0], [dim, len]);
+        const v = tf.slice(rows, [0, 2 * hidden + h * dim], [len, dim]);
+        const p = tf.softmax(tf.mul(tf.matMul(q, k), scale)) as tf.Tensor2D;
+        probs.push(p);
+        perHead.push(tf.matMul(p, v));
+      }
+      outs.push(heads === 1 ? perHead[0]! : tf.concat(perHead, 1));
+    }
+    save([x, ...probs]);
+    const value = outs.length === 0 ? tf.zeros([0, hidden]) : outs.length === 1 ? outs[0]! : tf.concat(outs, 0);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const sx = saved[0] as tf.Tensor2D;
+        const grads: tf.Tensor2D[] = [];
+        seqs.forEach(({ start, len }, i) => {
+          const rows = tf.slice(sx, [start, 0], [len, 3 * hidden]);
+          const dOut = tf.slice(dy as tf.Tensor2D, [start, 0], [len, hidden]);
+          const dq: tf.Tensor2D[] = [];
+          const dk: tf.Tensor2D[] = [];
+          const dv: tf.Tensor2D[] = [];
+          for (let h = 0; h < heads; h++) {
+            const p = saved[1 + i * heads + h] as tf.Tensor2D;
+            const q = tf.slice(rows, [0, h * dim], [len, dim]);
+            const k = tf.slice(rows, [0, hidden + h * dim], [len, dim]);
+            const v = tf.slice(rows, [0, 2 * hidden + h * dim], [len, dim]);
+            const dO = heads === 1 ? dOut : tf.slice(dOut, [0, h * dim], [len, dim]);
+            const dP = tf.matMul(dO, tf.transpose(v));
+            const dS = tf.mul(tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), 1, true))), scale);
+            dq.push(tf.matMul(dS, k));
+            dk.push(tf.matMul(tf.transpose(dS), q));
+            dv.push(tf.matMul(tf.transpose(p), dO));
+          }
+          grads.push(tf.concat([...dq, ...dk, ...dv], 1));
+        });
+        if (grads.length === 0) return [tf.zerosLike(sx)];
+        const packed = grads.length === 1 ? grads[0]! : tf.concat(grads, 0);
+        // Rows of empty sequences never exist in x, so the packed gradient already has x's shape.
+        return [packed];
+      },
+    };
+  });
+  return op(qkv) as tf.Tensor2D;
+}
