@@ -138,8 +138,8 @@ export function modelCardText(input: CardInput): string {
   return `# ${input.id}: a demo backbone of the LSR Workbench
 
 A very small ${s.architecture} pretrained from scratch by \`lsr pretrain-mlm\` on ${num(s.tokens_seen)} tokens of English
-prose, in ${minutes(s.time_s)} on two shared CPU cores. **It is only for trying the workbench** (a k sweep that finishes in
-minutes on a laptop); its retrieval quality is far below real backbones (bert-base-uncased,
+prose, in ${minutes(s.time_s)} on two shared CPU cores. **It is only for trying the workbench** (a k sweep that runs on a
+laptop CPU in about a quarter of an hour, docs/demo.md); its retrieval quality is far below real backbones (bert-base-uncased,
 answerdotai/ModernBERT-base, jhu-clsp/ettin-encoder-17m), which the same commands take as hub ids.
 
 Rebuilt by \`npm run build:demo-models\` (scripts/demo/build-models.ts; config: \`${input.recipe.config}\`).
