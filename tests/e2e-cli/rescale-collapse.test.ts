@@ -86,7 +86,7 @@ describe('a large-norm MLM head at k = 1 and k = 16 (same data, seed and recipe)
     expect(history.at(-1)).toMatchObject({ to: 'collapsed', step: PATIENCE });
     expect(k1!.series.loss!.map(([step]) => step)).toEqual(Array.from({ length: PATIENCE }, (_, i) => i + 1));
     for (let i = 0; i < PATIENCE; i++) expect(saturation(k1!, i)).toBeGreaterThan(0.5);
-    expect(Math.min(...values(k1!, 'rank'))).toBeGreaterThan(300);
+    const rank1Min = Math.min(...values(k1!, 'rank'));
 
     // k = 16: out of saturation within a few steps, then ever sparser; trains to the end with a small loss.
     expect(k16!.status).toBe('finished');
@@ -98,6 +98,8 @@ describe('a large-norm MLM head at k = 1 and k = 16 (same data, seed and recipe)
     expect(saturatedSteps).toBeLessThanOrEqual(PATIENCE / 2);
     expect(saturation(k16!, STEPS - 1)).toBeLessThan(0.3);
     expect(mean(loss16.slice(-5))).toBeLessThan(30);
+    // The large head's ranking loss never comes down to where the rescaled run ends (an order of magnitude).
+    expect(rank1Min).toBeGreaterThan(10 * mean(values(k16!, 'rank').slice(-5)));
     // Over the steps both ran, the rescaled run's ranking loss ends far below the large head's.
     expect(mean(values(k1!, 'rank').slice(-5)) / mean(values(k16!, 'rank').slice(PATIENCE - 5, PATIENCE))).toBeGreaterThan(20);
     // Only the finished run reaches the final evaluation.
