@@ -10,7 +10,8 @@ import { importAdi, jsonLines, lsr, spawnLsr, storedSeries, waitFor, withStore, 
  * Resume exactness with the real SPLADE executor: a run killed with SIGKILL right after a checkpoint, marked
  * interrupted by the next command and resumed, records exactly the series (every metric but wall-clock
  * timings), evaluations and final weights of the same config trained without interruption. The tiny BERT
- * keeps its dropout (0.1), so this also holds the dropout masks to the run's seed.
+ * keeps its dropout (0.1), so this also holds the dropout masks to the run's seed. It trains on two worker
+ * threads (data-parallel replicas), whose weights and optimizer state come back for every checkpoint.
  */
 
 const STEPS = 10;
@@ -33,7 +34,8 @@ beforeAll(async () => {
     checkpointEvery: EVERY,
     evalEvery: 4,
     backend: 'wasm',
-    train: { split: 'test', batchSize: 4, maxDocLength: 32, maxQueryLength: 12, lr: 1e-3, warmupSteps: 2, evalQueries: 4, evalMaxDocs: 16 },
+    // Two data-parallel workers (auto would pick one for batches this small): resuming must be exact there too.
+    train: { split: 'test', batchSize: 4, maxDocLength: 32, maxQueryLength: 12, lr: 1e-3, warmupSteps: 2, evalQueries: 4, evalMaxDocs: 16, workers: 2 },
   });
 });
 afterAll(() => {

@@ -112,9 +112,9 @@ export class ParallelTrainer {
 
   /**
    * One optimizer update over `microBatches` (as `trainStep`): `step` updates done before, learning rate
-   * `lr`. Resolves with the same metrics `trainStep` records.
+   * `lr`, dropout seeded from `dropoutSeed` (see StepRequest). Resolves with the metrics `trainStep` records.
    */
-  async step(step: number, lr: number, microBatches: readonly TrainBatch[]): Promise<TrainStepMetrics> {
+  async step(step: number, lr: number, microBatches: readonly TrainBatch[], dropoutSeed?: number): Promise<TrainStepMetrics> {
     if (microBatches.length === 0) throw new Error('a training step needs at least one batch');
     const start = performance.now();
     const shards = microBatches.map((b) => shardBatch(b, this.parties));
@@ -131,6 +131,7 @@ export class ParallelTrainer {
       step,
       lr,
       micro: shards.map((s) => s[rank]!),
+      dropoutSeed,
       reps: this.reps,
     } satisfies StepRequest));
     this.phases = new Array<Record<string, number>>(this.parties).fill({});
@@ -158,6 +159,12 @@ export class ParallelTrainer {
     const [reply] = await this.request(id, () => ({ type: 'optimizer-state', id }), 1);
     if (!reply || reply.type !== 'optimizer-state') throw new Error('worker 0 sent no optimizer state');
     return reply.state;
+  }
+
+  /** Continues from a saved optimizer state (AdamW class format), e.g. when resuming a run. */
+  async setOptimizerState(state: AdamWState): Promise<void> {
+    const id = this.nextId++;
+    await this.request(id, () => ({ type: 'set-optimizer-state', id, state }));
   }
 
   async close(): Promise<void> {

@@ -42,6 +42,11 @@ export interface StepRequest {
   step: number;
   lr: number;
   micro: BatchShard[];
+  /**
+   * Seeds Math.random (which tfjs draws dropout masks from) for this step, per worker (stream
+   * `dropout/<step>/<rank>`), so a run with the same seed and worker count repeats exactly. Absent: unseeded.
+   */
+  dropoutSeed?: number;
   /** The whole micro-batch's representations, [queries | positives | negatives] × vocab float32. */
   reps: SharedArrayBuffer;
 }
@@ -63,7 +68,13 @@ export interface OptimizerStateRequest {
   id: number;
 }
 
-export type ToWorker = StepRequest | AttachRequest | ExportRequest | OptimizerStateRequest;
+export interface SetOptimizerStateRequest {
+  type: 'set-optimizer-state';
+  id: number;
+  state: AdamWState;
+}
+
+export type ToWorker = StepRequest | AttachRequest | ExportRequest | OptimizerStateRequest | SetOptimizerStateRequest;
 
 export type FromWorker =
   | { type: 'ready'; layout: ParamLayout; vocab: number; backend: string }
@@ -71,5 +82,6 @@ export type FromWorker =
   | { type: 'exported'; id: number; weights: WeightMap }
   | { type: 'attached'; id: number }
   | { type: 'optimizer-state'; id: number; state: AdamWState }
+  | { type: 'optimizer-state-set'; id: number }
   /** `echo`: the worker only stopped because another one failed. */
   | { type: 'error'; id?: number; message: string; echo?: boolean };

@@ -7,6 +7,8 @@ import type { AdamW, AdamWState } from '../adamw.ts';
 import { GradientAccumulator } from '../grad-accumulator.ts';
 import type { GradMap } from '../grad-clip.ts';
 import type { SpladeLoss } from '../losses/splade-loss.ts';
+import { Rng } from '../rng.ts';
+import { withSeededRandom } from '../seeded-random.ts';
 import { countSparsity, emptySparsity, sparsityMetrics } from '../sparsity.ts';
 import { encodeSplade } from '../train-step.ts';
 import type { SharedBarrier } from './barrier.ts';
@@ -79,12 +81,22 @@ export class Replica {
     return this.shared.getState();
   }
 
+  setOptimizerState(state: AdamWState): void {
+    if (!this.shared) throw new Error('the replica has no shared optimizer memory yet');
+    this.shared.setState(state);
+  }
+
   /**
    * One optimizer update; rank 0 returns the step's metrics (all but timing). `phases` gets where this
    * replica's time went (forward, exchange, loss, backward, reduce, update, metrics, and wait: time blocked
    * on the other replicas).
    */
   step(req: StepRequest, phases = new PhaseClock()): Record<string, number> | undefined {
+    if (req.dropoutSeed === undefined) return this.update(req, phases);
+    return withSeededRandom(Rng.forStream(req.dropoutSeed, `dropout/${req.step}/${this.rank}`), () => this.update(req, phases));
+  }
+
+  private update(req: StepRequest, phases: PhaseClock): Record<string, number> | undefined {
     const arrive = (before: string): void => {
       phases.lap(before);
       this.barrier.arrive();

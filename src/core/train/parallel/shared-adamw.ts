@@ -146,6 +146,39 @@ export class SharedAdamW {
     return norm;
   }
 
+  /**
+   * Continues from a saved state (AdamW class format): every worker takes the update counts, rank 0 writes
+   * the moments into shared memory. Call on all workers before the next step.
+   */
+  setState(state: AdamWState): void {
+    const h = this.hyper;
+    const j = state.json;
+    if (j.format !== 'adamw/1') throw new Error(`unknown optimizer state format "${String(j.format)}"`);
+    for (const key of ['beta1', 'beta2', 'eps', 'weightDecay'] as const) {
+      if (j[key] !== h[key]) throw new Error(`optimizer state has ${key} ${j[key]}, this optimizer ${h[key]}`);
+    }
+    const index = new Map(this.layout.names.map((n, i) => [n, i]));
+    this.steps.fill(0);
+    if (this.rank === 0) {
+      this.m.fill(0);
+      this.v.fill(0);
+    }
+    for (const p of j.params) {
+      const i = index.get(p.name);
+      if (i === undefined) throw new Error(`optimizer state names "${p.name}", which the model does not have`);
+      const m = state.tensors.get(`${p.name}/exp_avg`);
+      const v = state.tensors.get(`${p.name}/exp_avg_sq`);
+      if (!m || !v || m.length !== this.layout.sizes[i] || v.length !== this.layout.sizes[i]) {
+        throw new Error(`optimizer state for "${p.name}" does not match its shape [${this.layout.shapes[i]}]`);
+      }
+      this.steps[i] = p.step;
+      if (this.rank === 0) {
+        this.m.set(m, this.starts[i]);
+        this.v.set(v, this.starts[i]);
+      }
+    }
+  }
+
   /** The optimizer state in the AdamW class's format (moments and update counts), for checkpoints. */
   getState(): AdamWState {
     const tensors = new Map<string, Float32Array>();

@@ -45,6 +45,10 @@ try {
         send({ type: 'attached', id: m.id });
       } else if (m.type === 'export') send({ type: 'exported', id: m.id, weights: model.exportWeights() });
       else if (m.type === 'optimizer-state') send({ type: 'optimizer-state', id: m.id, state: replica.optimizerState() });
+      else if (m.type === 'set-optimizer-state') {
+        replica.setOptimizerState(m.state);
+        send({ type: 'optimizer-state-set', id: m.id });
+      }
     } catch (err) {
       barrier.abort();
       send({ type: 'error', id: m.id, message: message(err), echo: err instanceof BarrierAbortedError });

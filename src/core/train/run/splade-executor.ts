@@ -3,6 +3,7 @@ import { resolveDatasetFolder } from '../../data/resolve-dataset.ts';
 import { datasetTrainingExamples } from '../../data/dataset-folder.ts';
 import type { TrainingExample } from '../../data/training-examples.ts';
 import { loadMaskedLm, readModelConfig } from '../../models/load.ts';
+import { resolveArchitecture } from '../../models/registry.ts';
 import { resolveModelFolder } from '../../models/resolve.ts';
 import type { MaskedLmModel } from '../../models/types.ts';
 import type { RunContext, RunExecutor, RunOutcome } from '../../runs/executor.ts';
@@ -11,6 +12,8 @@ import { ensureGradients } from '../../tensor/gradients.ts';
 import { loadTokenizer } from '../../tokenize/load-tokenizer.ts';
 import { CollapseDetector } from '../collapse.ts';
 import { lossFromConfig, lrScheduleFromConfig, optimizerFromConfig } from '../from-config.ts';
+import { chooseWorkers } from '../parallel/choose-workers.ts';
+import { ParallelTrainer } from '../parallel/parallel-trainer.ts';
 import { trainStep, type TrainBatch, type TrainStepContext } from '../train-step.ts';
 import { BatchSampler, buildTrainBatch } from './batch-sampler.ts';
 import { loadTrainerState, saveTrainingCheckpoint } from './checkpoint.ts';
@@ -41,7 +44,10 @@ export const spladeExecutor: RunExecutor = async (ctx: RunContext): Promise<RunO
   const weightsFolder = resuming ? ctx.resumeCheckpoint! : baseFolder;
   if (resuming && !fs.existsSync(weightsFolder)) throw new Error(`checkpoint folder ${weightsFolder} is missing`);
   const tokenizer = await loadTokenizer(baseFolder, readModelConfig(baseFolder));
-  const model: MaskedLmModel = loadMaskedLm(weightsFolder);
+  let model: MaskedLmModel = loadMaskedLm(weightsFolder);
+  // Data-parallel replicas on worker threads where that helps (wasm, ≥ 2 cores); `model` then stays here as
+  // the copy that checkpoints and evaluations read, refreshed from the replicas before each.
+  let trainer: ParallelTrainer | undefined;
   try {
     const optimizer = optimizerFromConfig(cfg);
     const detector = new CollapseDetector({ patience: cfg.collapse.patience, saturationFraction: cfg.collapse.saturationFraction });
@@ -76,12 +82,34 @@ export const spladeExecutor: RunExecutor = async (ctx: RunContext): Promise<RunO
     };
     const lengths = { query: Math.min(cfg.maxQueryLength, model.info.maxPositions), document: Math.min(cfg.maxDocLength, model.info.maxPositions) };
 
-    const checkpoint = (step: number): void => {
+    const workers = chooseWorkers(cfg.workers, backend.name, { batchRows: cfg.batchSize });
+    if (workers > 1) {
+      ctx.progress({ step: ctx.startStep, totalSteps: cfg.steps, message: `starting ${workers} training workers` });
+      trainer = await ParallelTrainer.start(
+        { model: { config: model.exportConfig(), weights: model.exportWeights() }, loss: cfg, optimizer: cfg, maxGradNorm: cfg.maxGradNorm, backend: backend.name },
+        workers,
+      );
+      if (resuming) await trainer.setOptimizerState(optimizer.getState());
+    }
+    /** Brings this thread's model and optimizer up to the replicas' (parallel runs only). */
+    const sync = async (): Promise<void> => {
+      if (!trainer) return;
+      const config = model.exportConfig();
+      const fresh = resolveArchitecture(config, 'config.json').build(config, await trainer.exportWeights(), 'training workers');
+      model.dispose();
+      model = fresh;
+      stepCtx.model = fresh;
+      optimizer.setState(await trainer.optimizerState());
+    };
+
+    const checkpoint = async (step: number): Promise<void> => {
+      await sync();
       const dir = ctx.checkpointDir(step);
       saveTrainingCheckpoint(dir, model, baseFolder, optimizer, { step, collapse: detector.state(), rescaleK });
       ctx.checkpointSaved(step, dir);
     };
     const evaluate = async (step: number, final: boolean, dataset?: string): Promise<void> => {
+      await sync();
       ctx.progress({ step, totalSteps: cfg.steps, message: `evaluating on ${dataset ?? cfg.evalDataset ?? cfg.dataset}` });
       const result = await runEvaluation({ model, tokenizer, cfg, home: ctx.home, trainFolder: datasetFolder, final, dataset, signal: ctx.signal });
       if (result === null) return;
@@ -94,14 +122,16 @@ export const spladeExecutor: RunExecutor = async (ctx: RunContext): Promise<RunO
 
     for (let update = ctx.startStep; update < cfg.steps; update++) {
       if (ctx.signal.aborted) {
-        checkpoint(update);
+        await checkpoint(update);
         return { status: 'cancelled', step: update };
       }
       const batches: TrainBatch[] = [];
       for (let micro = 0; micro < cfg.gradAccumulation; micro++) {
         batches.push(await buildTrainBatch(sampler, tokenizer, update, micro, lengths, cfg.negativesPerQuery));
       }
-      const metrics = withSeededRandom(Rng.forStream(cfg.seed, `dropout/${update}`), () => trainStep(stepCtx, update, batches));
+      const metrics = trainer
+        ? await trainer.step(update, stepCtx.lr(update), batches, cfg.seed)
+        : withSeededRandom(Rng.forStream(cfg.seed, `dropout/${update}`), () => trainStep(stepCtx, update, batches));
       const step = update + 1;
       metrics.rescale_k = rescaleK;
       ctx.record(step, metrics);
@@ -118,19 +148,20 @@ export const spladeExecutor: RunExecutor = async (ctx: RunContext): Promise<RunO
       // The follower prints step, loss, steps/s and ETA itself; the message adds what only the executor knows.
       ctx.progress({ step, totalSteps: cfg.steps, message: `${Math.round(metrics.tokens_per_s ?? 0)} tok/s` });
       if (verdict.collapsed && cfg.collapse.action === 'stop') {
-        checkpoint(step);
+        await checkpoint(step);
         return { status: 'collapsed', reason: `${verdict.reason}: ${verdict.detail}`, step: verdict.step };
       }
-      if (step < cfg.steps && cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) checkpoint(step);
+      if (step < cfg.steps && cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) await checkpoint(step);
       if (step < cfg.steps && cfg.evalEvery > 0 && step % cfg.evalEvery === 0) await evaluate(step, false);
     }
-    checkpoint(cfg.steps);
+    await checkpoint(cfg.steps);
     await evaluate(cfg.steps, true);
     for (const extra of cfg.evalExtra) await evaluate(cfg.steps, true, extra);
     const verdict = detector.current;
     if (verdict.collapsed) return { status: 'collapsed', reason: `${verdict.reason}: ${verdict.detail}`, step: verdict.step };
     return { status: 'finished' };
   } finally {
+    await trainer?.close();
     model.dispose();
   }
 };

@@ -40,9 +40,11 @@ describe('shardRows / shardBatch', () => {
 });
 
 describe('chooseWorkers', () => {
-  it('uses every core on wasm, capped by the batch, and one thread elsewhere', () => {
+  it('uses every core on wasm while each gets 4 queries of the batch, and one thread elsewhere', () => {
     expect(chooseWorkers('auto', 'wasm', { cores: 2 })).toBe(2);
-    expect(chooseWorkers('auto', 'wasm', { cores: 8, batchRows: 3 })).toBe(3);
+    expect(chooseWorkers('auto', 'wasm', { cores: 2, batchRows: 16 })).toBe(2);
+    expect(chooseWorkers('auto', 'wasm', { cores: 8, batchRows: 12 })).toBe(3);
+    expect(chooseWorkers('auto', 'wasm', { cores: 2, batchRows: 7 })).toBe(1);
     expect(chooseWorkers('auto', 'wasm', { cores: 1 })).toBe(1);
     expect(chooseWorkers('auto', 'tensorflow', { cores: 16 })).toBe(1);
     expect(chooseWorkers('auto', 'cpu', { cores: 16 })).toBe(1);
