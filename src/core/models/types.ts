@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { PackedLayout } from '../tensor/packed.ts';
 
 /** A float tensor read from a checkpoint, before it becomes a tfjs tensor. Data is float32 row-major. */
 export interface RawTensor {
@@ -24,6 +25,12 @@ export interface MlmModelInfo {
   rescaleK: number;
 }
 
+/** Hidden states of the real tokens only; the caller owns `rows`. */
+export interface PackedHidden {
+  rows: tf.Tensor2D;
+  layout: PackedLayout;
+}
+
 /**
  * A masked-language model as a pipeline: encoder → MLM-head transform → decoder projection.
  * The decoder is kept separate so SPLADE pooling can take the max before the vocabulary bias (max-first).
@@ -38,6 +45,12 @@ export interface MaskedLmModel {
    * [batch, seq, hidden]. `inputIds` and `attentionMask` are int32 [batch, seq], right-padded.
    */
   headHidden(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D, training?: boolean): tf.Tensor3D;
+  /**
+   * The same hidden states at the real tokens only, packed sequence after sequence ([tokens, hidden], rows
+   * placed by `layout`), computed without spending work on padding. Optional: SPLADE training and pooling
+   * use it when a model has it, `headHidden` otherwise.
+   */
+  packedHeadHidden?(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D, training?: boolean): PackedHidden;
   /** Decoder projection weight, [vocab, hidden] (the HF layout). */
   readonly decoderWeight: tf.Variable;
   /** Decoder bias, [vocab]. */

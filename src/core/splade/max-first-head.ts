@@ -137,6 +137,25 @@ function maxFirstPacked(
 }
 
 /**
+ * SPLADE representations [layout.batch, vocab] from packed hidden states of the real tokens ([tokens, hidden],
+ * as `MaskedLmModel.packedHeadHidden` gives them), the decoder weight [vocab, hidden] and bias [vocab].
+ * Differentiable with respect to the rows, decoder weight and bias. The caller owns the result.
+ */
+export function spladeMaxFirstPacked(
+  rows: tf.Tensor2D,
+  layout: PackedLayout,
+  decoderWeight: tf.Tensor2D,
+  decoderBias: tf.Tensor1D,
+  options: MaxFirstOptions = {},
+): tf.Tensor2D {
+  if (decoderWeight.shape[1] !== rows.shape[1]) {
+    throw new Error(`decoder weight is [${decoderWeight.shape}] but hidden size is ${rows.shape[1]}`);
+  }
+  if (rows.shape[0] !== layout.flat.length) throw new Error(`${rows.shape[0]} rows for a layout of ${layout.flat.length} tokens`);
+  return maxFirstPacked(rows, layout, decoderWeight, decoderBias, options);
+}
+
+/**
  * SPLADE representations [batch, vocab] from the MLM head's hidden states [batch, tokens, hidden], the
  * attention mask [batch, tokens] (non-zero = token), the decoder weight [vocab, hidden] and bias [vocab].
  * Differentiable with respect to hidden states, decoder weight and bias; the mask gets no gradient and

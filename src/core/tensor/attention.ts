@@ -8,11 +8,20 @@ import type { PackedLayout } from './packed.ts';
  * pass and in the hand-written backward pass:
  *   dP = dO·vᵀ,  dS = P ∘ (dP − rowsum(dP ∘ P)) / √d,  dq = dS·k,  dk = dSᵀ·q,  dv = Pᵀ·dO.
  * Masked keys contribute exactly nothing in the padded formulation (exp underflows to 0), so the result
- * equals it at every real token.
+ * equals it at every real token. With attention dropout (training), O = (P ∘ D)·v for a kept-mask D scaled by
+ * 1/(1 − rate), as torch's dropout on the probabilities; then dP = (dO·vᵀ) ∘ D and dv = (P ∘ D)ᵀ·dO.
  */
 
+export interface AttentionDropout {
+  /** Dropout rate on the attention probabilities (0 = none). */
+  rate: number;
+  /** Seeds the masks (sequence i, head h uses seed + i·heads + h) for a repeatable run; random when absent. */
+  seed?: number;
+}
+
 /** qkv [tokens, 3·hidden] (q | k | v per token, heads side by side) → context [tokens, hidden]. */
-export function packedSelfAttention(qkv: tf.Tensor2D, layout: PackedLayout, heads: number): tf.Tensor2D {
+export function packedSelfAttention(qkv: tf.Tensor2D, layout: PackedLayout, heads: number, drop?: AttentionDropout): tf.Tensor2D {
+  const dropout = drop?.rate ?? 0;
   const hidden = qkv.shape[1] / 3;
   const dim = hidden / heads;
   const scale = 1 / Math.sqrt(dim);
@@ -20,8 +29,9 @@ export function packedSelfAttention(qkv: tf.Tensor2D, layout: PackedLayout, head
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     const probs: tf.Tensor2D[] = [];
+    const kept: tf.Tensor2D[] = [];
     const outs: tf.Tensor2D[] = [];
-    for (const { start, len } of seqs) {
+    seqs.forEach(({ start, len }, i) => {
       const rows = tf.slice(x, [start, 0], [len, 3 * hidden]);
       const kT = tf.transpose(tf.slice(rows, [0, hidden], [len, hidden]));
       const perHead: tf.Tensor2D[] = [];
@@ -31,11 +41,19 @@ export function packedSelfAttention(qkv: tf.Tensor2D, layout: PackedLayout, head
         const v = tf.slice(rows, [0, 2 * hidden + h * dim], [len, dim]);
         const p = tf.softmax(tf.mul(tf.matMul(q, k), scale)) as tf.Tensor2D;
         probs.push(p);
-        perHead.push(tf.matMul(p, v));
+        if (dropout > 0) {
+          // Kept entries scaled by 1/(1 − rate), dropped ones 0: the mask tf.dropout would apply.
+          const seed = drop?.seed === undefined ? undefined : drop.seed + i * heads + h;
+          const mask = tf.dropout(tf.onesLike(p), dropout, undefined, seed) as tf.Tensor2D;
+          kept.push(mask);
+          perHead.push(tf.matMul(tf.mul(p, mask), v));
+        } else {
+          perHead.push(tf.matMul(p, v));
+        }
       }
       outs.push(heads === 1 ? perHead[0]! : tf.concat(perHead, 1));
-    }
-    save([x, ...probs]);
+    });
+    save([x, ...probs, ...kept]);
     const value = outs.length === 0 ? tf.zeros([0, hidden]) : outs.length === 1 ? outs[0]! : tf.concat(outs, 0);
     return {
       value,
@@ -50,15 +68,18 @@ export function packedSelfAttention(qkv: tf.Tensor2D, layout: PackedLayout, head
           const dv: tf.Tensor2D[] = [];
           for (let h = 0; h < heads; h++) {
             const p = saved[1 + i * heads + h] as tf.Tensor2D;
+            const mask = dropout > 0 ? (saved[1 + seqs.length * heads + i * heads + h] as tf.Tensor2D) : undefined;
+            const pKept = mask ? tf.mul(p, mask) : p;
             const q = tf.slice(rows, [0, h * dim], [len, dim]);
             const k = tf.slice(rows, [0, hidden + h * dim], [len, dim]);
             const v = tf.slice(rows, [0, 2 * hidden + h * dim], [len, dim]);
             const dO = heads === 1 ? dOut : tf.slice(dOut, [0, h * dim], [len, dim]);
-            const dP = tf.matMul(dO, tf.transpose(v));
+            const dPKept = tf.matMul(dO, tf.transpose(v));
+            const dP = mask ? tf.mul(dPKept, mask) : dPKept;
             const dS = tf.mul(tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), 1, true))), scale);
             dq.push(tf.matMul(dS, k));
             dk.push(tf.matMul(tf.transpose(dS), q));
-            dv.push(tf.matMul(tf.transpose(p), dO));
+            dv.push(tf.matMul(tf.transpose(pKept), dO));
           }
           grads.push(tf.concat([...dq, ...dk, ...dv], 1));
         });

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError, type InputLocation } from '../errors.ts';
+import { geluExact as fusedGelu } from './gelu.ts';
+import { layerNorm as fusedLayerNorm } from './layer-norm.ts';
 import { matMul2d } from './matmul.ts';
 
 /**
@@ -14,8 +16,12 @@ export function denseInOut(x: tf.Tensor2D, weightInOut: tf.Tensor2D, bias?: tf.T
   return bias ? tf.add(y, bias) : y;
 }
 
-/** torch.nn.LayerNorm over the last axis: biased variance, eps inside the square root. */
+/**
+ * torch.nn.LayerNorm over the last axis: biased variance, eps inside the square root. Rows with a bias go
+ * through the fused op (closed-form backward, layer-norm.ts); other shapes through tfjs autograd.
+ */
 export function layerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D | undefined, eps: number): T {
+  if (x.rank === 2 && beta) return fusedLayerNorm(x as unknown as tf.Tensor2D, gamma, beta, eps) as unknown as T;
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(x, -1, true);
     const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
@@ -28,9 +34,9 @@ export type Activation = (x: tf.Tensor) => tf.Tensor;
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
-/** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)), transformers' `gelu`. */
+/** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)), transformers' `gelu` (closed-form derivative, gelu.ts). */
 export function geluExact(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))));
+  return fusedGelu(x);
 }
 
 /** The tanh approximation (`gelu_new`, `gelu_pytorch_tanh`, `gelu_fast`). */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MaskedLmModel } from '../models/types.ts';
-import { spladeMaxFirst, type MaxFirstOptions } from '../splade/max-first-head.ts';
+import { spladeMaxFirst, spladeMaxFirstPacked, type MaxFirstOptions } from '../splade/max-first-head.ts';
 import type { AdamW } from './adamw.ts';
 import { ensureGradients } from '../tensor/gradients.ts';
 import { frobeniusNorm } from '../tensor/norm.ts';
@@ -58,12 +58,20 @@ function toTensors(b: TokenBatch): [tf.Tensor2D, tf.Tensor2D] {
   return [tf.tensor2d(b.inputIds, [b.rows, b.cols], 'int32'), tf.tensor2d(b.attentionMask, [b.rows, b.cols], 'int32')];
 }
 
-/** SPLADE vectors [rows, vocab] of a token batch through the model and the max-first head. */
+/**
+ * SPLADE vectors [rows, vocab] of a token batch through the model and the max-first head; through the
+ * model's packed path (no work on padding) when it has one.
+ */
 export function encodeSplade(model: MaskedLmModel, batch: TokenBatch, training: boolean, head?: MaxFirstOptions): tf.Tensor2D {
   return tf.tidy(() => {
     const [ids, mask] = toTensors(batch);
-    const hidden = model.headHidden(ids, mask, training);
-    return spladeMaxFirst(hidden, mask, model.decoderWeight as tf.Tensor2D, model.decoderBias as tf.Tensor1D, head);
+    const w = model.decoderWeight as tf.Tensor2D;
+    const b = model.decoderBias as tf.Tensor1D;
+    if (model.packedHeadHidden) {
+      const { rows, layout } = model.packedHeadHidden(ids, mask, training);
+      return spladeMaxFirstPacked(rows, layout, w, b, head);
+    }
+    return spladeMaxFirst(model.headHidden(ids, mask, training), mask, w, b, head);
   });
 }
 

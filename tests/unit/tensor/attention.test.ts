@@ -84,4 +84,44 @@ describe('packedSelfAttention', () => {
     expect(tf.tidy(() => tf.max(tf.abs(plain)).dataSync()[0]!)).toBeGreaterThan(1e-2);
     tf.dispose([x, probe, ours, plain]);
   });
+
+  it('applies seeded dropout to the probabilities with the matching gradient', () => {
+    const x = tf.tensor2d(data(4), [B * T, 3 * H]);
+    const rng = new Rng(5);
+    const probe = tf.tensor2d(Float32Array.from({ length: layout.flat.length * H }, () => rng.normal()), [layout.flat.length, H]);
+    const drop = { rate: 0.4, seed: 77 };
+    const d = H / heads;
+    const packedOf = (xx: tf.Tensor): tf.Tensor2D => gatherRows(xx as tf.Tensor2D, tf.tensor1d(layout.flat, 'int32')) as tf.Tensor2D;
+    // The same computation spelled out per sequence and head with the masks the op draws (seed + i·heads + h).
+    const spelled = (xx: tf.Tensor): tf.Tensor2D => {
+      const rows = packedOf(xx);
+      const outs: tf.Tensor2D[] = [];
+      let i = 0;
+      layout.lengths.forEach((len, b) => {
+        if (len === 0) return;
+        const r = tf.slice(rows, [layout.offsets[b]!, 0], [len, 3 * H]);
+        const perHead: tf.Tensor2D[] = [];
+        for (let h = 0; h < heads; h++) {
+          const q = tf.slice(r, [0, h * d], [len, d]);
+          const k = tf.slice(r, [0, H + h * d], [len, d]);
+          const v = tf.slice(r, [0, 2 * H + h * d], [len, d]);
+          const p = tf.softmax(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)));
+          const mask = tf.dropout(tf.onesLike(p), drop.rate, undefined, drop.seed + i * heads + h);
+          perHead.push(tf.matMul(tf.mul(p, mask), v) as tf.Tensor2D);
+        }
+        outs.push(tf.concat(perHead, 1));
+        i++;
+      });
+      return tf.concat(outs, 0);
+    };
+    const ours = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(packedSelfAttention(packedOf(xx), layout, heads, drop), probe)))(x);
+    const plain = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(spelled(xx), probe)))(x);
+    const fwd = tf.tidy(() => tf.max(tf.abs(tf.sub(packedSelfAttention(packedOf(x), layout, heads, drop), spelled(x)))).dataSync()[0]!);
+    expect(fwd).toBeLessThan(1e-5);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(ours, plain))).dataSync()[0]!)).toBeLessThan(1e-5);
+    // Dropout did act: the output differs from the one without it.
+    const none = tf.tidy(() => tf.max(tf.abs(tf.sub(packedSelfAttention(packedOf(x), layout, heads), spelled(x)))).dataSync()[0]!);
+    expect(none).toBeGreaterThan(1e-2);
+    tf.dispose([x, probe, ours, plain]);
+  });
 });

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activationByName, additiveAttentionMask, maybeDropout, selfAttention, type Activation } from '../../tensor/nn.ts';
+import { packedSelfAttention } from '../../tensor/attention.ts';
 import { gatherRows } from '../../tensor/embedding-grad.ts';
+import { packedLayout } from '../../tensor/packed.ts';
+import type { PackedHidden } from '../types.ts';
 import { applyDense as dense, applyNorm, linearAndNormLoaders, type Dense, type Norm } from '../linear-and-layer-norm.ts';
 import { MaskedLmBase } from '../masked-lm-base.ts';
 import type { CheckpointWeights } from '../weights.ts';
@@ -124,5 +127,38 @@ export class BertMaskedLm extends MaskedLmBase {
       const head = norm(this.act(dense(x, this.headDense)) as tf.Tensor2D, this.headNorm);
       return tf.reshape(head, [batch, seq, c.hiddenSize]) as tf.Tensor3D;
     });
+  }
+
+  /**
+   * The head's hidden states at the real tokens only: padding is dropped before the embeddings, every dense
+   * layer runs on the packed tokens and attention runs per sequence over its own tokens (packedSelfAttention),
+   * so no work goes to padding. Equal to `headHidden` at every real token (padding keys get exactly zero
+   * weight there); dropout as in `headHidden` when training.
+   */
+  packedHeadHidden(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D, training = false): PackedHidden {
+    const c = this.config;
+    const [batch, seq] = inputIds.shape;
+    this.checkSequenceLength(seq);
+    const layout = packedLayout(attentionMask.dataSync(), batch, seq);
+    const all = inputIds.dataSync();
+    const ids = Int32Array.from(layout.flat, (i) => all[i]!);
+    const drop = training ? c.hiddenDropoutProb : 0;
+    const attentionDropout = { rate: training ? c.attentionProbsDropoutProb : 0 };
+    const norm = (x: tf.Tensor2D, n: Norm) => applyNorm(x, n, c.layerNormEps);
+    const rows = tf.tidy(() => {
+      const words = gatherRows(this.wordEmb as tf.Tensor2D, tf.tensor1d(ids, 'int32')) as tf.Tensor2D;
+      const positions = gatherRows(this.posEmb as tf.Tensor2D, tf.tensor1d(layout.columns, 'int32')) as tf.Tensor2D;
+      const typeZero = tf.slice(this.typeEmb, [0, 0], [1, c.hiddenSize]);
+      let x = maybeDropout(norm(tf.add(tf.add(words, typeZero), positions), this.embNorm), drop, training);
+      for (const layer of this.layers) {
+        const qkv = tf.concat([dense(x, layer.query), dense(x, layer.key), dense(x, layer.value)], 1) as tf.Tensor2D;
+        const ctx = packedSelfAttention(qkv, layout, c.numAttentionHeads, attentionDropout);
+        const attn = norm(tf.add(maybeDropout(dense(ctx, layer.attnOut), drop, training), x), layer.attnNorm);
+        const inner = this.act(dense(attn, layer.intermediate)) as tf.Tensor2D;
+        x = norm(tf.add(maybeDropout(dense(inner, layer.output), drop, training), attn), layer.outNorm);
+      }
+      return norm(this.act(dense(x, this.headDense)) as tf.Tensor2D, this.headNorm);
+    });
+    return { rows, layout };
   }
 }

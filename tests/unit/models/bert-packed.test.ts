@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { BenchBertMaskedLm } from '../../../src/core/bench/bench-bert.ts';
 import { bertConfig, randomBertWeights, type BertShape } from '../../../src/core/bench/random-bert.ts';
-import type { WeightMap } from '../../../src/core/models/types.ts';
+import { resolveArchitecture } from '../../../src/core/models/registry.ts';
+import type { MaskedLmModel, WeightMap } from '../../../src/core/models/types.ts';
 import { selectBackend } from '../../../src/core/tensor/backend.ts';
+import { ensureGradients } from '../../../src/core/tensor/gradients.ts';
+import { unpackRows } from '../../../src/core/tensor/packed.ts';
 import { gelu, layerNorm, linear, softmax } from '../../helpers/float64.ts';
 
 /*
@@ -65,9 +67,15 @@ function referenceHeadHidden(w: WeightMap, s: BertShape, ids: number[][], mask: 
   });
 }
 
-describe('BenchBertMaskedLm', () => {
+function build(shape: BertShape, weights: WeightMap): MaskedLmModel {
+  const config = bertConfig(shape);
+  return resolveArchitecture(config, 'test').build(config, weights, 'test');
+}
+
+describe('BertForMaskedLM packed path (packedHeadHidden)', () => {
   beforeAll(async () => {
     await selectBackend('wasm');
+    ensureGradients();
   });
 
   const shape: BertShape = { layers: 2, hidden: 8, heads: 2, ffn: 12, vocab: 30, maxPositions: 16 };
@@ -78,15 +86,18 @@ describe('BenchBertMaskedLm', () => {
     [29, 0, 0, 0, 0, 0],
   ];
   const mask = ids.map((r, b) => r.map((id, t) => (b === 0 || id !== 0 || t === 0 ? 1 : 0)));
+  const idsT = (): tf.Tensor2D => tf.tensor2d(ids.flat(), [3, 6], 'int32');
+  const maskT = (): tf.Tensor2D => tf.tensor2d(mask.flat(), [3, 6], 'int32');
 
-  it('matches a float64 BertForMaskedLM from its definition at every real token; padding positions hold 0', () => {
+  it('matches a float64 BertForMaskedLM from its definition at every real token', () => {
     // Weights far from the tiny init scale, so attention and GELU are far from linear.
     const weights = randomBertWeights(shape, 3, 0.5);
     const ref = referenceHeadHidden(weights, shape, ids, mask);
-    const model = new BenchBertMaskedLm(bertConfig(shape), weights);
-    const out = tf.tidy(() =>
-      model.headHidden(tf.tensor2d(ids.flat(), [3, 6], 'int32'), tf.tensor2d(mask.flat(), [3, 6], 'int32')).arraySync(),
-    );
+    const model = build(shape, weights);
+    const out = tf.tidy(() => {
+      const { rows, layout } = model.packedHeadHidden!(idsT(), maskT());
+      return tf.reshape(unpackRows(rows, layout), [3, 6, shape.hidden]).arraySync() as number[][][];
+    });
     let worst = 0;
     ref.forEach((row, b) =>
       row.forEach((tok, t) => {
@@ -100,16 +111,28 @@ describe('BenchBertMaskedLm', () => {
     model.dispose();
   });
 
-  it('exports exactly the Hugging Face tensors it was built from', () => {
-    const weights = randomBertWeights(shape, 4, 0.5);
-    const model = new BenchBertMaskedLm(bertConfig(shape), weights);
-    const out = model.exportWeights();
-    expect([...out.keys()].sort()).toEqual([...weights.keys()].sort());
-    for (const [name, t] of weights) {
-      expect(out.get(name)!.shape, name).toEqual(t.shape);
-      expect(Array.from(out.get(name)!.data), name).toEqual(Array.from(t.data));
+  it('gives the gradients of the padded path (autograd through headHidden) at real tokens', () => {
+    const model = build(shape, randomBertWeights(shape, 4, 0.5));
+    const vars = [...model.variables.values()];
+    const realRows = tf.tensor2d(mask.flat(), [18, 1]);
+    const probe = tf.randomNormal([18, shape.hidden], 0, 1, 'float32', 5);
+    const packed = tf.variableGrads(() =>
+      tf.tidy(() => {
+        const { rows, layout } = model.packedHeadHidden!(idsT(), maskT(), true);
+        return tf.sum(tf.mul(unpackRows(rows, layout), probe)) as tf.Scalar;
+      }),
+      vars,
+    );
+    const padded = tf.variableGrads(
+      () => tf.sum(tf.mul(tf.mul(tf.reshape(model.headHidden(idsT(), maskT(), true), [18, shape.hidden]), realRows), probe)) as tf.Scalar,
+      vars,
+    );
+    expect(packed.value.dataSync()[0]).toBeCloseTo(padded.value.dataSync()[0]!, 4);
+    for (const [name, g] of Object.entries(padded.grads)) {
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(g, packed.grads[name]!))).dataSync()[0]!);
+      const scale = tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0]!);
+      expect(diff, name).toBeLessThanOrEqual(1e-5 + 1e-4 * scale);
     }
-    expect(model.decoderWeight).toBe(model.variables.get('bert.embeddings.word_embeddings.weight'));
     model.dispose();
   });
 });
