@@ -4,6 +4,7 @@ import { RunStateError } from '../store/errors.ts';
 import type { MetricsWriter } from '../store/metrics-writer.ts';
 import type { RunStatus } from '../store/run-status.ts';
 import type { Store } from '../store/store.ts';
+import { activeBackend } from '../tensor/backend.ts';
 import type { RunContext, RunExecutor, RunOutcome } from './executor.ts';
 import { executorRegistration, loadExecutorModules } from './executor-registry.ts';
 import type { EndMessage, RunProcessMessage } from './process-messages.ts';
@@ -99,6 +100,7 @@ export class RunSession {
     } finally {
       clearInterval(timer);
     }
+    this.recordBackend(store, runId);
     if (this.ended) return this.ended;
     try {
       this.writer.close();
@@ -161,6 +163,18 @@ export class RunSession {
         this.o.send({ type: 'evaluation', runId, step: e.step, dataset: e.dataset, split: e.split, metrics: e.metrics });
       },
     };
+  }
+
+  /** The tensor backend the executor actually used, kept in the run's config beside the requested one. */
+  private recordBackend(store: Store, runId: string): void {
+    const used = activeBackend();
+    const run = store.runs.get(runId);
+    if (!used || !run) return;
+    try {
+      store.runs.update(runId, { config: { ...run.config, backendUsed: used.name } });
+    } catch (err) {
+      this.o.log(`could not record the backend: ${errorMessage(err)}`);
+    }
   }
 
   private startTimers(): NodeJS.Timeout {
