@@ -1,3 +1,4 @@
+import type { HeadStatsValues } from '../../shared/contract.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError } from '../errors.ts';
 import type { MaskedLmModel } from '../models/types.ts';
@@ -19,28 +20,8 @@ export const SAMPLE_TEXTS: readonly string[] = [
   'Photosynthesis converts light energy into chemical energy stored in glucose.',
 ];
 
-/** Field names as the contract writes them. */
-export interface HeadStatsForK {
-  decoder_weight_frobenius_norm: number;
-  decoder_weight_mean_row_l2_norm: number;
-  decoder_bias_l2_norm: number;
-  /** Mean over non-padding tokens of ‖logits‖₂. */
-  logits_l2_mean: number;
-  /** Mean number of vocabulary entries with SPLADE weight > 0 per text. */
-  splade_nnz_mean: number;
-  /** Mean SPLADE weight over the non-zero entries of all texts. */
-  splade_weight_mean: number;
-  splade_weight_max: number;
-  /** Mean over texts of Σ_j w_j (the L1 norm of the SPLADE vector). */
-  splade_l1_mean: number;
-  /** Mean, over the non-zero entries, of the max logit (bias included) that produced them. */
-  logits_max_mean: number;
-  /**
-   * Mean cosine similarity of the SPLADE vectors of two different texts, over every pair of texts whose
-   * vectors are not all zero; null with fewer than two such texts. Near 1: the texts look alike to the model.
-   */
-  splade_cosine_mean: number | null;
-}
+/** One k's diagnostics, under the contract's field names (declared once, in the API contract). */
+export type HeadStatsForK = HeadStatsValues;
 
 export interface HeadStats {
   architecture: string;
