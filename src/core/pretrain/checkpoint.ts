@@ -138,10 +138,16 @@ function readJsonFile(file: string): Record<string, unknown> {
   return json as Record<string, unknown>;
 }
 
-export function loadCheckpoint(dir: string): LoadedCheckpoint {
+/** The trainer state alone (options, step, history), without reading the weights. */
+export function loadCheckpointState(dir: string): TrainerState {
   const stateFile = path.join(dir, TRAINER_STATE);
   const state = readJsonFile(stateFile) as unknown as TrainerState;
   if (state.format !== 'lsr-pretrain/1') throw new InputError(`unknown trainer state format ${JSON.stringify(state.format)}`, { file: stateFile, field: 'format' });
+  return state;
+}
+
+export function loadCheckpoint(dir: string): LoadedCheckpoint {
+  const state = loadCheckpointState(dir);
   const config = readJsonFile(path.join(dir, 'config.json'));
   const weightsFile = path.join(dir, MODEL_FILE);
   const weights = readSafetensors(weightsFile).tensors;

@@ -14,6 +14,7 @@ import { BatchSampler, padRows } from './batches.ts';
 import {
   listCheckpoints,
   loadCheckpoint,
+  loadCheckpointState,
   pruneCheckpoints,
   saveCheckpoint,
   writeModelFolder,
@@ -267,7 +268,9 @@ export async function pretrainMlm(
   }
 
   const maskProb = opts.maskProb ?? arch.defaultMaskProb;
-  const warmup = opts.warmupSteps ?? Math.round(0.06 * opts.steps);
+  // On resume without --warmup-steps the run keeps its own warm-up, so that a new --steps alone is accepted.
+  const savedWarmup = opts.resume && opts.warmupSteps === undefined ? savedWarmupSteps(existing[existing.length - 1]!.dir) : undefined;
+  const warmup = opts.warmupSteps ?? savedWarmup ?? Math.round(0.06 * opts.steps);
   const corpusOpts = { maxLength, packing: opts.packing, signal };
   const corpus = await buildSequences(opts.corpusFile, tokenizer, {
     ...corpusOpts,
@@ -366,6 +369,8 @@ export async function pretrainMlm(
 
     let sessionSeconds = 0;
     for (let step = startStep; step < opts.steps; step++) {
+      // The steps are synchronous: without this turn of the event loop a SIGINT/SIGTERM handler never runs.
+      await yieldToEventLoop();
       if (signal?.aborted) {
         checkpoint(step);
         throw new CancelledError(`pretraining cancelled after step ${step}; continue it with --resume`);
@@ -441,4 +446,13 @@ export async function pretrainMlm(
     model.dispose();
     optimizer.dispose();
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function savedWarmupSteps(checkpointDir: string): number | undefined {
+  const w = loadCheckpointState(checkpointDir).options.warmupSteps;
+  return typeof w === 'number' ? w : undefined;
 }

@@ -119,6 +119,32 @@ describe('pretrain-mlm resume', () => {
     });
   }
 
+  it('sees an abort that arrives from the event loop (as SIGINT does), not only from its own callbacks', async () => {
+    const config = configFile('sig.json', tinyModernBertPretrainConfig());
+    const out = path.join(dir, 'sig');
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const error = await pretrainMlm({ ...options(out, config), steps: 50 }, { loadTokenizer }, (e) => {
+      if (e.type !== 'step') return;
+      seen.push(e.step);
+      if (e.step === 2) setImmediate(() => controller.abort());
+    }, controller.signal).then(() => undefined, (err: unknown) => err);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(seen).toEqual([1, 2]);
+    expect(listCheckpoints(out).map((c) => c.step)).toEqual([2]);
+  });
+
+  it('resumes with other --steps and no --warmup-steps, keeping the saved warm-up', async () => {
+    const config = configFile('steps.json', tinyModernBertPretrainConfig());
+    const out = path.join(dir, 'steps');
+    const first = await run({ ...options(out, config), steps: 4, warmupSteps: 2 });
+    expect(first.error).toBeUndefined();
+    const second = await run({ ...options(out, config, true), steps: 6, warmupSteps: undefined });
+    expect(second.error).toBeUndefined();
+    // Hugging Face's linear schedule with warm-up 2 and 6 steps in all: peak · (6 − s) / (6 − 2) for s ≥ 2.
+    expect(second.steps.map((s) => s.lr)).toEqual([5e-3 * (2 / 4), 5e-3 * (1 / 4)]);
+  });
+
   it('refuses a resume with different trajectory options, naming the flag', async () => {
     const config = configFile('m.json', tinyModernBertPretrainConfig());
     const out = path.join(dir, 'mismatch');
