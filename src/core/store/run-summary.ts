@@ -14,6 +14,10 @@ export interface RunSummary {
   metrics: Record<string, number>;
   checkpoints: { step: number; path: string }[];
   evaluations: { step: number; dataset: string; split: string; metrics: Record<string, number> }[];
+  /** Beyond the contract's fields: the sweep the run belongs to (null for a single run), its tags and creation time. */
+  sweep: string | null;
+  tags: string[];
+  created: string;
 }
 
 /**
@@ -34,5 +38,8 @@ export function runSummary(store: Store, run: RunRecord, options: { abridged?: b
     metrics,
     checkpoints: store.checkpoints.list(run.id).map((c) => ({ step: c.step, path: c.path })),
     evaluations: evaluations.map((e) => ({ step: e.step, dataset: e.dataset, split: e.split, metrics: e.metrics })),
+    sweep: run.sweepId,
+    tags: run.tags,
+    created: run.createdAt,
   };
 }

@@ -8,7 +8,7 @@ const home = useTempHome();
 
 const lsr = (...argv: string[]) => lsrIn(home(), argv);
 
-const SHOW_KEYS = ['id', 'name', 'status', 'reason', 'config', 'step', 'metrics', 'checkpoints', 'evaluations'];
+const SHOW_KEYS = ['id', 'name', 'status', 'reason', 'config', 'step', 'metrics', 'checkpoints', 'evaluations', 'sweep', 'tags', 'created'];
 
 const configK1 = { backbone: 'prajjwal1/bert-tiny', k: 1, hyperparameters: { lr: 2e-5, steps: 100 }, seed: 7, backend: 'wasm' };
 const configK16 = { ...configK1, k: 16 };
@@ -27,7 +27,7 @@ function seed(): { done: string; queued: string } {
   store.evaluations.add({ runId: done, step: 1, dataset: 'cranfield', split: 'test', metrics: { 'ndcg@10': 0.1 } });
   store.evaluations.add({ runId: done, step: 2, dataset: 'cranfield', split: 'test', metrics: { 'ndcg@10': 0.2 } });
   store.runs.transition(done, 'finished', { step: 2 });
-  const queued = store.runs.create({ name: 'k16', config: configK16 }).id;
+  const queued = store.runs.create({ name: 'k16', config: configK16, sweepId: 'sw1', tags: ['a'] }).id;
   store.close();
   return { done, queued };
 }
@@ -55,6 +55,9 @@ describe('lsr runs show', () => {
         { step: 1, dataset: 'cranfield', split: 'test', metrics: { 'ndcg@10': 0.1 } },
         { step: 2, dataset: 'cranfield', split: 'test', metrics: { 'ndcg@10': 0.2 } },
       ],
+      sweep: null,
+      tags: [],
+      created: expect.any(String) as unknown,
     });
   });
 
@@ -82,7 +85,11 @@ describe('lsr runs list', () => {
     const list = JSON.parse(r.out) as Record<string, unknown>[];
     expect(list.map((x) => x.id)).toEqual([queued, done]);
     for (const item of list) expect(Object.keys(item)).toEqual(SHOW_KEYS);
-    expect(list[0]).toEqual({ id: queued, name: 'k16', status: 'queued', reason: null, config: configK16, step: null, metrics: {}, checkpoints: [], evaluations: [] });
+    expect(list[0]).toMatchObject({ id: queued, name: 'k16', status: 'queued', reason: null, config: configK16, step: null, metrics: {}, checkpoints: [], evaluations: [], sweep: 'sw1', tags: ['a'] });
+    expect(list[1]).toMatchObject({ sweep: null, tags: [] });
+    expect(Date.parse(list[0]!.created as string)).not.toBeNaN();
+    const bySweep = JSON.parse((await lsr('runs', 'list', '--json', '--sweep', 'sw1')).out) as { id: string }[];
+    expect(bySweep.map((x) => x.id)).toEqual([queued]);
     expect(list[1]).toMatchObject({
       status: 'finished',
       config: configK1,
