@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CORES_ENV } from '../train/parallel/choose-workers.ts';
 import { isRunProcessMessage, type EndMessage, type ParentMessage, type RunProcessMessage } from './process-messages.ts';
 
 const RUN_PROCESS_FILE = fileURLToPath(new URL('./run-process.ts', import.meta.url));
@@ -14,6 +15,8 @@ export interface RunProcessOptions {
   home: string;
   runId: string;
   startStep: number;
+  /** The share of the machine's cores this run may use (its data-parallel workers); default all. */
+  cores?: number;
   onMessage?: (message: RunProcessMessage) => void;
 }
 
@@ -44,6 +47,7 @@ export function startRunProcess(options: RunProcessOptions): RunProcess {
     execArgv: ['--import', tsxLoader()],
     stdio: ['ignore', 2, 2, 'ipc'],
     serialization: 'advanced',
+    env: options.cores === undefined ? process.env : { ...process.env, [CORES_ENV]: String(options.cores) },
   });
   let end: EndMessage | undefined;
   let error: Error | undefined;

@@ -2,6 +2,7 @@ import { errorMessage } from '../errors.ts';
 import { RunStateError } from '../store/errors.ts';
 import type { RunRecord } from '../store/runs.ts';
 import type { Store } from '../store/store.ts';
+import { coresPerLane } from '../train/parallel/choose-workers.ts';
 import { startRunProcess, type RunProcess, type RunProcessExit, type RunProcessOptions } from './launch.ts';
 import { eventOfMessage, type RunEvent } from './run-events.ts';
 
@@ -73,6 +74,7 @@ export async function runQueue(items: readonly QueueItem[], options: QueueOption
       home,
       runId,
       startStep: item.startStep,
+      ...(lanes > 1 ? { cores: coresPerLane(lanes) } : {}),
       onMessage: (m) => {
         const e = eventOfMessage(m);
         if (e) emit(e);
@@ -101,6 +103,7 @@ export async function runQueue(items: readonly QueueItem[], options: QueueOption
     return final;
   };
 
+  const lanes = Math.max(1, Math.min(options.maxParallel ?? 1, items.length));
   let next = 0;
   const lane = async () => {
     while (next < items.length) {
@@ -109,7 +112,6 @@ export async function runQueue(items: readonly QueueItem[], options: QueueOption
     }
   };
   try {
-    const lanes = Math.max(1, Math.min(options.maxParallel ?? 1, items.length));
     await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
     signal?.removeEventListener('abort', cancelActive);

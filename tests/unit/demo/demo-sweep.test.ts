@@ -64,9 +64,10 @@ describe('planDemoSweep', () => {
 });
 
 /** Stands in for a training process: marks the run running, records one evaluation per test set, ends it. */
-function fakeStart(home: string, started: string[]): (o: RunProcessOptions) => RunProcess {
+function fakeStart(home: string, started: string[], cores: (number | undefined)[] = []): (o: RunProcessOptions) => RunProcess {
   return (o) => {
     started.push(o.runId);
+    cores.push(o.cores);
     const store = Store.open(home);
     const run = store.runs.require(o.runId);
     store.runs.transition(o.runId, 'running');
@@ -87,12 +88,15 @@ describe('startDemoSweep', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lsr-demo-home-'));
     temps.push(demoDir, home);
     const started: string[] = [];
+    const cores: (number | undefined)[] = [];
     const events: RunEvent[] = [];
-    const sweep = await startDemoSweep(home, { demoDir, start: fakeStart(home, started), onEvent: (e) => events.push(e) });
+    const sweep = await startDemoSweep(home, { demoDir, start: fakeStart(home, started, cores), onEvent: (e) => events.push(e) });
     expect(sweep.runs).toHaveLength(7);
     const finals = await sweep.finished;
     expect(finals.map((r) => r.status)).toEqual(Array(7).fill('finished'));
     expect(new Set(started)).toEqual(new Set(sweep.runs.map((r) => r.id)));
+    // Two runs at a time: each process gets half the cores for its data-parallel workers.
+    expect(cores).toEqual(Array(7).fill(Math.max(1, Math.floor(os.availableParallelism() / 2))));
     expect(events.filter((e) => e.event === 'queued')).toHaveLength(7);
     expect(events.filter((e) => e.event === 'end')).toHaveLength(7);
 

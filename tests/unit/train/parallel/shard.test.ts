@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../../src/core/errors.ts';
 import { BarrierAbortedError, SharedBarrier } from '../../../../src/core/train/parallel/barrier.ts';
-import { chooseWorkers } from '../../../../src/core/train/parallel/choose-workers.ts';
+import os from 'node:os';
+import { CORES_ENV, chooseWorkers, coresForThisProcess, coresPerLane } from '../../../../src/core/train/parallel/choose-workers.ts';
 import { shardBatch, shardRows } from '../../../../src/core/train/parallel/shard.ts';
 import type { TokenBatch } from '../../../../src/core/train/train-step.ts';
 
@@ -49,6 +50,24 @@ describe('chooseWorkers', () => {
     expect(chooseWorkers('auto', 'tensorflow', { cores: 16 })).toBe(1);
     expect(chooseWorkers('auto', 'cpu', { cores: 16 })).toBe(1);
     expect(chooseWorkers(3, 'cpu', { cores: 2 })).toBe(3);
+  });
+
+  it('takes the share of cores a run queue gives the process (LSR_CORES), split evenly over parallel runs', () => {
+    expect(coresPerLane(2, 2)).toBe(1);
+    expect(coresPerLane(2, 16)).toBe(8);
+    expect(coresPerLane(3, 2)).toBe(1);
+    expect(coresPerLane(1, 4)).toBe(4);
+    const saved = process.env[CORES_ENV];
+    try {
+      process.env[CORES_ENV] = '1';
+      expect(coresForThisProcess()).toBe(1);
+      expect(chooseWorkers('auto', 'wasm', { batchRows: 16 })).toBe(1);
+      process.env[CORES_ENV] = 'junk';
+      expect(coresForThisProcess()).toBe(os.availableParallelism());
+    } finally {
+      if (saved === undefined) delete process.env[CORES_ENV];
+      else process.env[CORES_ENV] = saved;
+    }
   });
 
   it('refuses several workers for a native backend, naming the field', () => {
