@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.ts';
 import type { RunProcess, RunProcessOptions } from '../runs/launch.ts';
 import { runQueue, type QueueItem } from '../runs/queue.ts';
+import { coresPerLane } from '../train/parallel/choose-workers.ts';
 import type { RunEvent } from '../runs/run-events.ts';
 import type { Store } from '../store/store.ts';
 
@@ -57,8 +58,8 @@ export class RunScheduler {
 
   private pump(): void {
     while (this.waiting.length > 0 && this.active.size < this.waiting[0]!.maxParallel && !this.controller.signal.aborted) {
-      const { item } = this.waiting.shift()!;
-      const done = this.train(item).finally(() => {
+      const { item, maxParallel } = this.waiting.shift()!;
+      const done = this.train(item, maxParallel).finally(() => {
         this.active.delete(item.runId);
         this.pump();
         this.checkIdle();
@@ -67,9 +68,11 @@ export class RunScheduler {
     }
   }
 
-  private async train(item: QueueItem): Promise<void> {
+  private async train(item: QueueItem, maxParallel: number): Promise<void> {
     try {
       await runQueue([item], {
+        // A run of a batch that trains several at once gets its share of the cores.
+        ...(maxParallel > 1 ? { cores: coresPerLane(maxParallel) } : {}),
         store: this.options.store(),
         home: this.options.home,
         signal: this.controller.signal,

@@ -17,6 +17,8 @@ export interface QueueOptions {
   home: string;
   /** Runs training at once, each in its own process. Default 1. */
   maxParallel?: number;
+  /** Cores each run process may use; default: an equal share for each of the `maxParallel` runs. */
+  cores?: number;
   /** Aborting cancels: running runs stop at a step boundary (with a checkpoint), queued ones never start. */
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
@@ -74,7 +76,7 @@ export async function runQueue(items: readonly QueueItem[], options: QueueOption
       home,
       runId,
       startStep: item.startStep,
-      ...(lanes > 1 ? { cores: coresPerLane(lanes) } : {}),
+      ...(cores !== undefined ? { cores } : {}),
       onMessage: (m) => {
         const e = eventOfMessage(m);
         if (e) emit(e);
@@ -104,6 +106,7 @@ export async function runQueue(items: readonly QueueItem[], options: QueueOption
   };
 
   const lanes = Math.max(1, Math.min(options.maxParallel ?? 1, items.length));
+  const cores = options.cores ?? (lanes > 1 ? coresPerLane(lanes) : undefined);
   let next = 0;
   const lane = async () => {
     while (next < items.length) {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +11,12 @@ import { engineHarness, type EngineHarness } from './engine-harness.ts';
 let demoDir: string;
 let api: EngineHarness;
 const started: string[] = [];
+const cores: (number | undefined)[] = [];
 
 /** Stands in for a training process that never gets anywhere: it only ends when asked to (at shutdown). */
 function idleStart(o: RunProcessOptions): RunProcess {
   started.push(o.runId);
+  cores.push(o.cores);
   let end: (exit: RunProcessExit) => void = () => {};
   const exited = new Promise<RunProcessExit>((resolve) => (end = resolve));
   const stop = () => end({ code: 1, signal: null, end: undefined });
@@ -80,6 +83,8 @@ describe('demo.info and demo.run', () => {
     });
     // maxParallel 2: the first two went to (stand-in) processes, the rest wait in the queue.
     expect(started).toEqual(runIds.slice(0, 2));
+    // Each of the two gets half the cores for its data-parallel workers.
+    expect(cores).toEqual([0, 0].map(() => Math.max(1, Math.floor(os.availableParallelism() / 2))));
 
     const info = await api.call('demo.info', {});
     expect(info.active).toBe(true);
