@@ -16,7 +16,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSafetensors, writeSafetensors } from '../../src/core/io/safetensors.ts';
-import { writeModelCard, type CorpusCard, type HeadStats, type PretrainSummary } from './model-card.ts';
+import type { PretrainSummary } from '../../src/core/pretrain/run.ts';
+import type { HeadStats } from '../../src/core/splade/head-stats.ts';
+import { writeModelCard, type CorpusCard } from './model-card.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const corpusDir = path.join(root, '.cache/demo-corpus');

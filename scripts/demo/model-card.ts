@@ -1,46 +1,8 @@
 // Writes MODEL_CARD.md of a demo backbone from the recipe, the pretraining summary, the corpus card and the
 // head statistics. Every figure comes from those files; nothing is typed in by hand.
 import fs from 'node:fs';
-
-export interface PretrainSummary {
-  architecture: string;
-  out: string;
-  steps: number;
-  batch_size: number;
-  max_length: number;
-  mask_prob: number;
-  packing: string;
-  seed: number;
-  lr: number;
-  warmup_steps: number;
-  parameters: number;
-  vocab_size: number;
-  corpus_lines: number;
-  sequences: number;
-  corpus_tokens: number;
-  epochs: number;
-  tokens_seen: number;
-  time_s: number;
-  train_time_s: number;
-  tokens_per_s: number;
-  loss: number;
-  accuracy: number;
-  loss_recent_mean: number;
-  accuracy_recent_mean: number;
-  heldout_accuracy: number | null;
-  heldout_loss: number | null;
-  heldout_masked_tokens: number | null;
-  evaluations: { step: number; accuracy: number; loss: number }[];
-  resumed_from: number | null;
-  backend: string;
-}
-
-export interface HeadStats {
-  architecture: string;
-  vocab_size: number;
-  tied: boolean;
-  by_k: Record<string, Record<string, number>>;
-}
+import type { PretrainSummary } from '../../src/core/pretrain/run.ts';
+import type { HeadStats } from '../../src/core/splade/head-stats.ts';
 
 interface CorpusSource {
   id: string;
@@ -122,12 +84,12 @@ export function modelCardText(input: CardInput): string {
   const evalRows = s.evaluations.map((e) => [String(e.step), pct(e.accuracy), e.loss.toFixed(3)]);
   const kRows = Object.entries(stats.by_k).map(([k, m]) => [
     k,
-    m.decoder_weight_frobenius_norm!.toFixed(3),
-    m.decoder_weight_mean_row_l2_norm!.toFixed(4),
-    m.decoder_bias_l2_norm!.toFixed(4),
-    m.logits_l2_mean!.toFixed(3),
-    m.splade_nnz_mean!.toFixed(1),
-    m.splade_weight_max!.toFixed(4),
+    m.decoder_weight_frobenius_norm.toFixed(3),
+    m.decoder_weight_mean_row_l2_norm.toFixed(4),
+    m.decoder_bias_l2_norm.toFixed(4),
+    m.logits_l2_mean.toFixed(3),
+    m.splade_nnz_mean.toFixed(1),
+    m.splade_weight_max.toFixed(4),
   ]);
   const cmd = [
     `lsr pretrain-mlm --config ${input.recipe.config} --tokenizer ${input.recipe.tokenizer}`,
