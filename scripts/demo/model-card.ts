@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { PretrainSummary } from '../../src/core/pretrain/run.ts';
 import type { HeadStats } from '../../src/core/splade/head-stats.ts';
+import { stageArgs, type BackboneRecipe } from './recipes.ts';
 
 interface CorpusSource {
   id: string;
@@ -24,10 +25,10 @@ export interface CorpusCard {
 
 export interface CardInput {
   id: string;
-  recipe: { config: string; tokenizer: string; steps: number; warmupSteps: number; evalEvery: number; history?: string };
-  common: { batchSize: number; maxLength: number; lr: number; seed: number; checkpointEvery: number };
+  recipe: BackboneRecipe;
   config: Record<string, unknown>;
-  summary: PretrainSummary;
+  /** One per stage, in order. */
+  summaries: PretrainSummary[];
   stats: HeadStats;
   corpusCard: CorpusCard;
   weightsBytes: number;
@@ -70,8 +71,41 @@ function table(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+function stageSection(input: CardInput, i: number): string {
+  const s = input.summaries[i]!;
+  const args = stageArgs(input.recipe, i, { corpus: '.cache/demo-corpus', work: '.cache/demo-models' });
+  // Flag-value pairs, wrapped at about 110 characters.
+  const lines = ['lsr pretrain-mlm'];
+  for (let j = 0; j < args.length; j += 2) {
+    const pair = `${args[j]} ${args[j + 1] ?? ''}`.trim();
+    if (lines[lines.length - 1]!.length + pair.length > 108) lines.push(`  ${pair}`);
+    else lines[lines.length - 1] += ` ${pair}`;
+  }
+  const cmd = lines.join(' \\\n');
+  return `### Stage ${i + 1}: ${i === 0 ? 'from random weights' : `continued from stage ${i} (\`--init\`, a fresh optimizer)`}
+
+\`\`\`
+${cmd}
+\`\`\`
+
+| | |
+|---|---|
+| steps × batch × length | ${s.steps} × ${s.batch_size} × ${s.max_length} tokens (packing \`${s.packing}\`) |
+| tokens seen | ${num(s.tokens_seen)} (${s.epochs.toFixed(2)} epochs of ${num(s.corpus_tokens)} packed tokens) |
+| masking | ${(100 * s.mask_prob).toFixed(0)}% of the tokens, 80/10/10 |
+| optimizer | AdamW, peak lr ${s.lr}, ${s.warmup_steps} warm-up steps then linear decay to 0, weight decay 0.01, clipping 1.0 |
+| seed / backend | ${s.seed} / ${s.backend}${s.resumed_from !== null ? ` (resumed from step ${s.resumed_from})` : ''} |
+| time | ${minutes(s.time_s)} in all, ${minutes(s.train_time_s)} training (${Math.round(s.tokens_per_s)} tokens/s), on 2 CPU cores shared with other work |
+| held-out accuracy at the end | ${pct(s.heldout_accuracy)} (loss ${s.heldout_loss?.toFixed(3) ?? 'n/a'}) |
+`;
+}
+
 export function modelCardText(input: CardInput): string {
-  const { summary: s, stats, corpusCard: cc, config } = input;
+  const { stats, corpusCard: cc, config, summaries } = input;
+  const s = summaries[summaries.length - 1]!;
+  const tokensSeen = summaries.reduce((a, x) => a + x.tokens_seen, 0);
+  const timeS = summaries.reduce((a, x) => a + x.time_s, 0);
+  const steps = summaries.reduce((a, x) => a + x.steps, 0);
   const tokKey = input.recipe.tokenizer.includes('modernbert') ? 'modernbert' : 'bert-base-uncased';
   const tokens = cc.tokens[tokKey];
   const sourceRows = cc.sources.map((src) => [
@@ -81,7 +115,7 @@ export function modelCardText(input: CardInput): string {
     num(src.words),
     tokens ? num(tokens.bySource[src.id] ?? 0) : 'n/a',
   ]);
-  const evalRows = s.evaluations.map((e) => [String(e.step), pct(e.accuracy), e.loss.toFixed(3)]);
+  const evalRows = summaries.flatMap((x, i) => x.evaluations.map((e) => [String(i + 1), String(e.step), pct(e.accuracy), e.loss.toFixed(3)]));
   const kRows = Object.entries(stats.by_k).map(([k, m]) => [
     k,
     m.decoder_weight_frobenius_norm.toFixed(3),
@@ -91,20 +125,14 @@ export function modelCardText(input: CardInput): string {
     m.splade_nnz_mean.toFixed(1),
     m.splade_weight_max.toFixed(4),
   ]);
-  const cmd = [
-    `lsr pretrain-mlm --config ${input.recipe.config} --tokenizer ${input.recipe.tokenizer}`,
-    `  --corpus .cache/demo-corpus/corpus.txt --heldout .cache/demo-corpus/heldout.txt --out .cache/demo-models/${input.id}`,
-    `  --steps ${input.recipe.steps} --warmup-steps ${input.recipe.warmupSteps} --batch-size ${input.common.batchSize} --max-length ${input.common.maxLength} --lr ${input.common.lr}`,
-    `  --seed ${input.common.seed} --eval-every ${input.recipe.evalEvery} --checkpoint-every ${input.common.checkpointEvery}`,
-  ].join(' \\\n');
   return `# ${input.id}: a demo backbone of the LSR Workbench
 
-A very small ${s.architecture} pretrained from scratch by \`lsr pretrain-mlm\` on ${num(s.tokens_seen)} tokens of English
-prose, in ${minutes(s.time_s)} on two shared CPU cores. **It is only for trying the workbench** (a k sweep that runs on a
+A very small ${s.architecture} pretrained from scratch by \`lsr pretrain-mlm\` on ${num(tokensSeen)} tokens of English
+prose (${steps} steps in ${summaries.length} stages), in ${minutes(timeS)} on two shared CPU cores. **It is only for trying the workbench** (a k sweep that runs on a
 laptop CPU in about a quarter of an hour, docs/demo.md); its retrieval quality is far below real backbones (bert-base-uncased,
 answerdotai/ModernBERT-base, jhu-clsp/ettin-encoder-17m), which the same commands take as hub ids.
 
-Rebuilt by \`npm run build:demo-models\` (scripts/demo/build-models.ts; config: \`${input.recipe.config}\`).
+Rebuilt by \`npm run build:demo-models\` (scripts/demo/build-models.ts; recipe: scripts/demo/recipes.ts; config: \`${input.recipe.config}\`).
 
 ## Architecture
 
@@ -127,21 +155,10 @@ a judgement. So the backbone has seen MED's vocabulary in context; MED is out of
 
 ## Training
 
-\`\`\`
-${cmd}
-\`\`\`
-
-| | |
-|---|---|
-| steps × batch × length | ${s.steps} × ${s.batch_size} × ${s.max_length} tokens (packing \`${s.packing}\`) |
-| tokens seen | ${num(s.tokens_seen)} (${s.epochs.toFixed(2)} epochs of ${num(s.corpus_tokens)} packed tokens) |
-| masking | ${(100 * s.mask_prob).toFixed(0)}% of the tokens, 80/10/10 |
-| optimizer | AdamW, peak lr ${s.lr}, ${s.warmup_steps} warm-up steps then linear decay to 0, weight decay 0.01, clipping 1.0 |
-| seed / backend | ${s.seed} / ${s.backend}${s.resumed_from !== null ? ` (resumed from step ${s.resumed_from})` : ''} |
-${input.recipe.history && s.resumed_from !== null ? `| history | ${input.recipe.history} |\n` : ''}| time | ${minutes(s.time_s)} in all, ${minutes(s.train_time_s)} training (${Math.round(s.tokens_per_s)} tokens/s), on 2 CPU cores shared with other work |
-
-Steps were chosen for time, not convergence: ${s.epochs < 1 ? 'less than one pass' : 'about one pass'} over the corpus, so the model is
-undertrained; more steps (\`--steps\`, then \`--resume\`) keep improving it.
+${summaries.map((_, i) => stageSection(input, i)).join('\n')}
+${input.recipe.history ? `History: ${input.recipe.history}\n` : ''}
+Steps were chosen for time, not convergence: the model is undertrained, and more steps (a further stage with
+\`--init\`, or \`--steps\` then \`--resume\` on the last one) keep improving it.
 
 ## Held-out masked-token accuracy
 
@@ -149,7 +166,7 @@ Final: **${pct(s.heldout_accuracy)}** (loss ${s.heldout_loss?.toFixed(3) ?? 'n/a
 \`heldout.txt\`, one fixed seeded masking). Training batches at the end: accuracy ${pct(s.accuracy_recent_mean)}, loss
 ${s.loss_recent_mean.toFixed(3)}.
 
-${table(['step', 'held-out accuracy', 'loss'], evalRows)}
+${table(['stage', 'step', 'held-out accuracy', 'loss'], evalRows)}
 
 Measured on the float32 weights before they were stored in float16 (largest |weight| ${input.maxAbsWeight.toFixed(3)}).
 
