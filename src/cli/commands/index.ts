@@ -14,6 +14,7 @@ import { exportCommand } from './export.ts';
 import { headStatsCommand } from './head-stats.ts';
 import { metricsCommand } from './metrics.ts';
 import { pretrainMlmCommand } from './pretrain-mlm.ts';
+import { fillMaskCommand } from './fill-mask.ts';
 import { runsCancelCommand } from './runs-cancel.ts';
 import { runsExportMetricsCommand } from './runs-export-metrics.ts';
 import { runsListCommand } from './runs-list.ts';
@@ -42,6 +43,7 @@ export const COMMANDS: readonly Command[] = [
   metricsCommand,
   bm25Command,
   pretrainMlmCommand,
+  fillMaskCommand,
   demoRegisterCommand,
   demoRunCommand,
   webCommand,
