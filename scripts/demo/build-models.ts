@@ -20,7 +20,8 @@ import { readSafetensors, writeSafetensors } from '../../src/core/io/safetensors
 import type { PretrainSummary } from '../../src/core/pretrain/run.ts';
 import type { HeadStats } from '../../src/core/splade/head-stats.ts';
 import { writeModelCard, type CorpusCard } from './model-card.ts';
-import { RECIPES, stageArgs, stageDirName, type BackboneRecipe } from './recipes.ts';
+import { FILL_MASK_PROBES, RECIPES, stageArgs, stageDirName, type BackboneRecipe } from './recipes.ts';
+import type { FillMaskResult } from '../../src/core/pretrain/fill-mask.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const corpusDir = path.join(root, '.cache/demo-corpus');
@@ -78,6 +79,12 @@ async function pretrain(r: BackboneRecipe): Promise<void> {
   for (let stage = 0; stage < r.stages.length; stage++) await pretrainStage(r, stage);
 }
 
+function fillMaskProbes(modelDir: string): FillMaskResult[] {
+  const res = spawnSync(process.execPath, [lsr(), 'fill-mask', '--model', modelDir, '--top', '5', '--json', ...FILL_MASK_PROBES], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`lsr fill-mask failed: ${res.stderr}`);
+  return res.stdout.trim().split('\n').map((l) => JSON.parse(l) as FillMaskResult);
+}
+
 function headStats(modelDir: string): HeadStats {
   const res = spawnSync(process.execPath, [lsr(), 'head-stats', '--model', modelDir, '--k', '1,4,16', '--json'], { encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`lsr head-stats failed: ${res.stderr}`);
@@ -113,7 +120,8 @@ function packageModel(r: BackboneRecipe, corpusCard: CorpusCard): void {
   const stats = headStats(out);
   fs.writeFileSync(path.join(out, 'head-stats.json'), JSON.stringify(stats, null, 2) + '\n');
   const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
-  writeModelCard(path.join(out, 'MODEL_CARD.md'), { id: r.id, recipe: r, config, summaries, stats, corpusCard, weightsBytes: fs.statSync(path.join(out, 'model.safetensors')).size, maxAbsWeight: maxAbs });
+  const fillMask = fillMaskProbes(out);
+  writeModelCard(path.join(out, 'MODEL_CARD.md'), { id: r.id, recipe: r, config, summaries, stats, fillMask, corpusCard, weightsBytes: fs.statSync(path.join(out, 'model.safetensors')).size, maxAbsWeight: maxAbs });
   log(`${r.id}: packaged in ${out}`);
 }
 

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { PretrainSummary } from '../../src/core/pretrain/run.ts';
 import type { HeadStats } from '../../src/core/splade/head-stats.ts';
+import type { FillMaskResult } from '../../src/core/pretrain/fill-mask.ts';
 import { stageArgs, type BackboneRecipe } from './recipes.ts';
 
 interface CorpusSource {
@@ -29,6 +30,8 @@ export interface CardInput {
   config: Record<string, unknown>;
   /** One per stage, in order. */
   summaries: PretrainSummary[];
+  /** `lsr fill-mask --top 5` on the stored model. */
+  fillMask: FillMaskResult[];
   stats: HeadStats;
   corpusCard: CorpusCard;
   weightsBytes: number;
@@ -169,6 +172,10 @@ ${s.loss_recent_mean.toFixed(3)}.
 ${table(['stage', 'step', 'held-out accuracy', 'loss'], evalRows)}
 
 Measured on the float32 weights before they were stored in float16 (largest |weight| ${input.maxAbsWeight.toFixed(3)}).
+
+## What it predicts (\`lsr fill-mask --top 5\`, on the stored model)
+
+${table(['text', 'top 5 at the mask (probability)'], input.fillMask.map((r) => [r.text.replace(/\[MASK\]/g, '\\[MASK\\]'), r.masks[0]!.predictions.map((p) => `\`${p.token.replace(/\|/g, '\\|')}\` ${(100 * p.probability).toFixed(1)}%`).join(', ')]))}
 
 ## MLM head (\`lsr head-stats --k 1,4,16\`, on the stored model)
 

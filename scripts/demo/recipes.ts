@@ -86,3 +86,13 @@ export function stageArgs(r: BackboneRecipe, stage: number, dirs: { repo?: strin
     ...(resume ? ['--resume'] : []),
   ];
 }
+
+/** Sentences the model card shows the backbone's predictions for (`lsr fill-mask`): the demo's domains and plain prose. */
+export const FILL_MASK_PROBES = [
+  'the aircraft was tested in the wind [MASK] at supersonic speed.',
+  'heat transfer in the laminar boundary [MASK] of a flat plate.',
+  'the patient was treated with [MASK] for the infection.',
+  'the [MASK] of the wing was measured in the experiment.',
+  'a small animal with four [MASK] and a tail.',
+  'he drank a cup of [MASK] in the morning.',
+];
