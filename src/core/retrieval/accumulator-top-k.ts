@@ -1,9 +1,12 @@
+import { allocateArray, kernelFor, type SearchKernel, type WasmMemory } from './search-kernel.ts';
 import { kthLargest } from './top-k.ts';
 
 /** Scores sampled from the accumulator to estimate the k-th score. */
 const SAMPLES = 1024;
 /** Below this many documents per result, sampling saves nothing: every positive score is a candidate. */
 const MIN_DOCS_PER_RESULT = 8;
+/** Buckets of the candidates' bucket sort per candidate. */
+const BUCKETS_PER_ENTRY = 2;
 /** Scores are integers in the fixed-point scheme of PreparedQuery; this rounds one contribution. */
 const ROUNDER = 2 ** 52;
 
@@ -12,9 +15,10 @@ const ROUNDER = 2 ** 52;
  * found), in the order of TopK: score descending, ties by tieRank descending. Instead of a heap fed with
  * every document: a strided sample of the scores gives a threshold that about 1.3 k documents reach
  * (margin 3 standard deviations; when fewer reach it, every positive score is taken instead, so the
- * result is exact either way); one pass collects those candidates, which are sorted (bucket sort by score, then
- * by tieRank within buckets; with many more candidates than k, quickselect finds the k-th score first and
- * only the documents reaching it are sorted).
+ * result is exact either way); one pass collects those candidates (in the search kernel where the accumulator
+ * lies in its memory), which are sorted (bucket sort by score, then by tieRank within buckets; with many
+ * more candidates than k, quickselect finds the k-th score first and only the documents reaching it are
+ * sorted).
  *
  * The caller may leave one dense column unscored: select() adds its contributions (rounded as in the
  * searcher's loops) in the same pass that collects candidates, saving a write pass over the accumulator.
@@ -26,17 +30,29 @@ export class AccumulatorTopK {
   private readonly workDocs: Int32Array;
   private readonly sample: Float64Array;
   private readonly buckets: Int32Array;
+  private readonly kernel: SearchKernel | undefined;
 
+  /**
+   * With `kernelMemory`, candidates are collected by the search kernel: every accumulator given to
+   * select() must then lie in that memory.
+   */
   constructor(
     readonly numDocs: number,
     private readonly tieRank: Int32Array,
+    kernelMemory?: WasmMemory,
   ) {
-    this.candDocs = new Int32Array(numDocs);
-    this.candScores = new Float64Array(numDocs);
+    if (kernelMemory) {
+      this.kernel = kernelFor(kernelMemory);
+      this.candDocs = allocateArray(kernelMemory, Int32Array, numDocs);
+      this.candScores = allocateArray(kernelMemory, Float64Array, numDocs);
+    } else {
+      this.candDocs = new Int32Array(numDocs);
+      this.candScores = new Float64Array(numDocs);
+    }
     this.work = new Float64Array(numDocs);
     this.workDocs = new Int32Array(numDocs);
     this.sample = new Float64Array(Math.min(SAMPLES, numDocs));
-    this.buckets = new Int32Array(numDocs + 1);
+    this.buckets = new Int32Array(BUCKETS_PER_ENTRY * numDocs + 1);
   }
 
   /**
@@ -58,8 +74,13 @@ export class AccumulatorTopK {
       const estimate = kthLargest(sample, size, rank);
       if (estimate > threshold) threshold = estimate;
     }
+    const { kernel, candDocs, candScores } = this;
     const gather = (t: number): number =>
-      column ? collectWithColumn(acc, column, weight, t, this.candDocs, this.candScores) : collect(acc, t, this.candDocs, this.candScores);
+      column
+        ? collectWithColumn(acc, column, weight, t, candDocs, candScores)
+        : kernel
+          ? kernel.collect(acc.byteOffset, numDocs, t, candDocs.byteOffset, candScores.byteOffset)
+          : collect(acc, t, candDocs, candScores);
     let n = k > 0 ? gather(threshold) : 0;
     if (n < k && threshold > Number.MIN_VALUE) n = gather(Number.MIN_VALUE);
     acc.fill(0);
@@ -85,21 +106,22 @@ export class AccumulatorTopK {
       }
       n = m;
     }
-    this.bucketSort(n);
     const out = Math.min(n, k);
-    return { docs: candDocs.slice(0, out), scores: candScores.slice(0, out) };
+    if (n < 64) {
+      sortByScore(candScores, candDocs, 0, n, this.tieRank);
+      return { docs: candDocs.slice(0, out), scores: candScores.slice(0, out) };
+    }
+    this.bucketSort(n);
+    return { docs: this.workDocs.slice(0, out), scores: this.work.slice(0, out) };
   }
 
   /**
-   * Sorts the n candidates: buckets of equal width over [min, max] score, filled best first (the bucket
-   * of a score is monotone in it), then each bucket holding more than one entry sorted on its own.
+   * Sorts the n candidates into work / workDocs: 2n buckets of equal width over [min, max] score, filled
+   * best first (a score's bucket is monotone in it); buckets of more than 32 entries sorted on their own;
+   * then one insertion pass over everything orders the small buckets (no entry passes a bucket boundary).
    */
   private bucketSort(n: number): void {
-    const { candDocs, candScores, tieRank } = this;
-    if (n < 64) {
-      sortByScore(candScores, candDocs, 0, n, tieRank);
-      return;
-    }
+    const { candDocs, candScores, tieRank, work, workDocs } = this;
     let max = -Infinity;
     let min = Infinity;
     for (let i = 0; i < n; i++) {
@@ -107,13 +129,12 @@ export class AccumulatorTopK {
       if (s > max) max = s;
       if (s < min) min = s;
     }
-    const numBuckets = n;
+    const numBuckets = BUCKETS_PER_ENTRY * n;
     const f = max > min ? (numBuckets - 1) / (max - min) : 0;
     const start = this.buckets;
     start.fill(0, 0, numBuckets + 1);
     for (let i = 0; i < n; i++) start[Math.floor((max - candScores[i]!) * f) + 1]!++;
     for (let b = 0; b < numBuckets; b++) start[b + 1]! += start[b]!;
-    const { work, workDocs } = this;
     for (let i = 0; i < n; i++) {
       const s = candScores[i]!;
       const at = start[Math.floor((max - s) * f)]!++;
@@ -124,11 +145,10 @@ export class AccumulatorTopK {
     let lo = 0;
     for (let b = 0; b < numBuckets; b++) {
       const hi = start[b]!;
-      if (hi - lo > 1) sortByScore(work, workDocs, lo, hi, tieRank);
+      if (hi - lo > 32) sortByScore(work, workDocs, lo, hi, tieRank);
       lo = hi;
     }
-    candScores.set(work.subarray(0, n));
-    candDocs.set(workDocs.subarray(0, n));
+    insertionSort(work, workDocs, 0, n - 1, tieRank);
   }
 }
 

@@ -2,7 +2,8 @@ import { SEARCH_KERNEL_WASM } from './wasm/search-kernel-wasm.ts';
 
 /*
  * The accumulation loops of term-at-a-time search as WebAssembly (wasm/search-kernel.wat): posting lists
- * scattered into the accumulator, and dense columns added four at a time with f64x2 SIMD. Measured on
+ * scattered into the accumulator, dense columns added four at a time with f64x2 SIMD, and the pass that
+ * collects the documents reaching the top-k threshold. Measured on
  * `lsr bench search`'s vectors, each runs about 4× faster than the same loop over JavaScript typed arrays.
  * The kernel reads the index where it lies: an index keeps its posting arrays and dense columns in a shared
  * WebAssembly memory (one per index), which search worker threads receive as is; every Searcher takes a
@@ -25,6 +26,8 @@ export interface SearchKernel {
   scatter(acc: number, docs: number, imps: number, list: number, count: number): void;
   /** Dense columns: `count` records at `list` (u32 column address, 4 unused bytes, f64 weight). */
   addColumns(acc: number, n: number, list: number, count: number): void;
+  /** Documents d < n with acc[d] ≥ threshold, in order, to outDocs (i32) and outScores (f64); returns the count. */
+  collect(acc: number, n: number, threshold: number, outDocs: number, outScores: number): number;
 }
 
 const PAGE = 65536;

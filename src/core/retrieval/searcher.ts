@@ -188,7 +188,7 @@ export class Searcher {
     // Each Searcher holds its region of the index's kernel memory for the index's life.
     this.scratch = options.kernel !== false && index.kernelMemory ? new KernelScratch(index.kernelMemory, index.numDocs, 64) : undefined;
     this.acc = this.scratch?.acc ?? new Float64Array(index.numDocs);
-    this.top = new AccumulatorTopK(index.numDocs, index.tieRank);
+    this.top = new AccumulatorTopK(index.numDocs, index.tieRank, this.scratch?.memory);
     const numDocs = index.numDocs;
     const numColumns = numDocs > 0 ? index.denseImpacts.length / numDocs : 0;
     this.columns = Array.from({ length: numColumns }, (_, c) => index.denseImpacts.subarray(c * numDocs, (c + 1) * numDocs));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AccumulatorTopK, sortByScore } from '../../../src/core/retrieval/accumulator-top-k.ts';
+import { allocateArray, createKernelMemory, type WasmMemory } from '../../../src/core/retrieval/search-kernel.ts';
 import { Rng } from '../../../src/core/train/rng.ts';
 
 /** Round half to even, written out (the searcher rounds contributions this way, through 2^52). */
@@ -32,13 +33,18 @@ function run(top: AccumulatorTopK, acc: Float64Array, k: number, column?: Float3
   return { docs: Array.from(r.docs), scores: Array.from(r.scores) };
 }
 
-describe('AccumulatorTopK', () => {
+describe.each(['JavaScript', 'kernel'] as const)('AccumulatorTopK (candidates collected in %s)', (mode) => {
   const rng = new Rng(5);
+  const memory: WasmMemory | undefined = mode === 'kernel' ? createKernelMemory() : undefined;
+  if (mode === 'kernel' && !memory) throw new Error('no WebAssembly shared memory here');
+  const make = (n: number, tie: Int32Array): AccumulatorTopK => new AccumulatorTopK(n, tie, memory);
+  /** An accumulator where select() expects it: in the kernel memory in kernel mode. */
+  const accumulator = (n: number): Float64Array => (memory ? allocateArray(memory, Float64Array, n) : new Float64Array(n));
 
   it('selects the top k of a large accumulator (sampled threshold), ties by tieRank, and clears it', () => {
     const n = 20000;
     const tie = shuffledRanks(rng, n);
-    const top = new AccumulatorTopK(n, tie);
+    const top = make(n, tie);
     for (const [k, levels] of [
       [1000, 1 << 30],
       [1000, 50],
@@ -46,7 +52,7 @@ describe('AccumulatorTopK', () => {
       [10, 1 << 20],
       [2000, 3000],
     ] as const) {
-      const acc = new Float64Array(n);
+      const acc = accumulator(n);
       // Integer scores (as the fixed-point sums are), a tenth of the slots empty; few levels → many ties.
       for (let d = 0; d < n; d++) acc[d] = rng.next() < 0.1 ? 0 : 1 + rng.int(levels);
       const expected = reference(acc, tie, k);
@@ -58,8 +64,8 @@ describe('AccumulatorTopK', () => {
   it('adds the left-out column (rounded) to every score', () => {
     const n = 16384;
     const tie = shuffledRanks(rng, n);
-    const top = new AccumulatorTopK(n, tie);
-    const acc = new Float64Array(n);
+    const top = make(n, tie);
+    const acc = accumulator(n);
     const column = new Float32Array(n);
     for (let d = 0; d < n; d++) {
       acc[d] = rng.int(1000);
@@ -73,8 +79,8 @@ describe('AccumulatorTopK', () => {
   it('falls back to every positive score when the sampled threshold admits fewer than k', () => {
     const n = 20480;
     const tie = shuffledRanks(rng, n);
-    const top = new AccumulatorTopK(n, tie);
-    const acc = new Float64Array(n);
+    const top = make(n, tie);
+    const acc = accumulator(n);
     // The sample takes every 20th slot: give exactly those the highest scores, so its estimate of the
     // 1000th score is far too high (only 1024 sampled slots would reach ~its 80th value).
     for (let d = 0; d < n; d++) acc[d] = d % 20 === 0 ? 1_000_000 + rng.int(1000) : 1 + rng.int(1000);
@@ -85,22 +91,25 @@ describe('AccumulatorTopK', () => {
   it('handles k beyond the documents found, an empty accumulator, one outlier, and small collections', () => {
     const n = 9000;
     const tie = shuffledRanks(rng, n);
-    const top = new AccumulatorTopK(n, tie);
-    const acc = new Float64Array(n);
+    const top = make(n, tie);
+    const acc = accumulator(n);
     acc[17] = 5;
     acc[4000] = 5;
     acc[8999] = 2;
     expect(run(top, acc, 1000)).toEqual(reference(Float64Array.from({ length: n }, (_, d) => (d === 17 || d === 4000 ? 5 : d === 8999 ? 2 : 0)), tie, 1000));
-    expect(run(top, new Float64Array(n), 10)).toEqual({ docs: [], scores: [] });
+    expect(run(top, accumulator(n), 10)).toEqual({ docs: [], scores: [] });
     // One huge score and the rest crowded in one bucket of the bucket sort.
     for (let d = 0; d < n; d++) acc[d] = 100 + rng.int(3);
     acc[123] = 2 ** 50;
     const expected = reference(acc, tie, 1000);
     expect(run(top, acc, 1000)).toEqual(expected);
-    const small = new AccumulatorTopK(50, tie.subarray(0, 50));
+    const small = make(50, tie.subarray(0, 50));
     const a = Float64Array.from({ length: 50 }, () => rng.int(4));
-    expect(run(small, a.slice(), 7)).toEqual(reference(a, tie.subarray(0, 50), 7));
-    expect(run(small, a.slice(), 50)).toEqual(reference(a, tie.subarray(0, 50), 50));
+    const smallAcc = accumulator(50);
+    smallAcc.set(a);
+    expect(run(small, smallAcc, 7)).toEqual(reference(a, tie.subarray(0, 50), 7));
+    smallAcc.set(a);
+    expect(run(small, smallAcc, 50)).toEqual(reference(a, tie.subarray(0, 50), 50));
   });
 });
 

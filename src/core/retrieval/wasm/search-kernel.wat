@@ -108,4 +108,49 @@
               (f64.add
                 (f64.sub (f64.add (f64.mul (local.get $w2) (f64.promote_f32 (f32.load (i32.add (local.get $c2) (local.get $o4))))) (f64.const 0x1p52)) (f64.const 0x1p52))
                 (f64.sub (f64.add (f64.mul (local.get $w3) (f64.promote_f32 (f32.load (i32.add (local.get $c3) (local.get $o4))))) (f64.const 0x1p52)) (f64.const 0x1p52)))))))))
+
+  ;; The documents d < n whose score acc[d] reaches `threshold`, in document order: their numbers (i32 at
+  ;; outDocs) and scores (f64 at outScores); returns how many. Four documents per step are compared with
+  ;; f64x2 lanes and looked at one by one only when one of them reaches the threshold. acc is not changed.
+  (func (export "collect") (param $acc i32) (param $n i32) (param $threshold f64) (param $outDocs i32) (param $outScores i32) (result i32)
+    (local $d i32) (local $quads i32) (local $m i32) (local $T v128) (local $a i32) (local $end i32) (local $s f64)
+    (local.set $T (f64x2.splat (local.get $threshold)))
+    (local.set $quads (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $docs
+        (br_if $done (i32.ge_u (local.get $d) (local.get $quads)))
+        (local.set $a (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 3))))
+        (if (v128.any_true
+              (v128.or
+                (f64x2.ge (v128.load (local.get $a)) (local.get $T))
+                (f64x2.ge (v128.load offset=16 (local.get $a)) (local.get $T))))
+          (then
+            (local.set $end (i32.add (local.get $d) (i32.const 4)))
+            (block $inner
+              (loop $one
+                (br_if $inner (i32.ge_u (local.get $d) (local.get $end)))
+                (local.set $s (f64.load (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 3)))))
+                (if (f64.ge (local.get $s) (local.get $threshold))
+                  (then
+                    (i32.store (i32.add (local.get $outDocs) (i32.shl (local.get $m) (i32.const 2))) (local.get $d))
+                    (f64.store (i32.add (local.get $outScores) (i32.shl (local.get $m) (i32.const 3))) (local.get $s))
+                    (local.set $m (i32.add (local.get $m) (i32.const 1)))))
+                (local.set $d (i32.add (local.get $d) (i32.const 1)))
+                (br $one))))
+          (else
+            (local.set $d (i32.add (local.get $d) (i32.const 4)))))
+        (br $docs)))
+    ;; The last n mod 4 documents.
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $d) (local.get $n)))
+        (local.set $s (f64.load (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 3)))))
+        (if (f64.ge (local.get $s) (local.get $threshold))
+          (then
+            (i32.store (i32.add (local.get $outDocs) (i32.shl (local.get $m) (i32.const 2))) (local.get $d))
+            (f64.store (i32.add (local.get $outScores) (i32.shl (local.get $m) (i32.const 3))) (local.get $s))
+            (local.set $m (i32.add (local.get $m) (i32.const 1)))))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $tail)))
+    (local.get $m))
 )
