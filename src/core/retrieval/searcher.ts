@@ -63,32 +63,24 @@ export interface SearcherOptions {
 /** 16-byte records (u32, u32, f64) telling the kernel what to add: posting ranges or dense columns. */
 const RECORD_BYTES = 16;
 
-/** A Searcher's own part of the index's kernel memory: its accumulator and a record list. */
+/**
+ * A Searcher's own part of the index's kernel memory: its accumulator and a record list with room for
+ * every term of the index (a prepared query holds each term once).
+ */
 class KernelScratch {
   readonly kernel: SearchKernel;
   readonly acc: Float64Array;
-  listAddress = 0;
-  listU32: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
-  listF64: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  readonly listAddress: number;
+  readonly listU32: Uint32Array;
+  readonly listF64: Float64Array;
 
-  constructor(
-    readonly memory: WasmMemory,
-    numDocs: number,
-    records: number,
-  ) {
+  constructor(memory: WasmMemory, numDocs: number, numTerms: number) {
     this.kernel = kernelFor(memory);
     const address = allocate(memory, numDocs * 8);
     this.acc = new Float64Array(memory.buffer, address, numDocs);
-    this.reserve(records);
-  }
-
-  /** Room for `records` records (a larger list replaces the old one, whose pages stay unused). */
-  reserve(records: number): void {
-    if (records <= this.listF64.length / 2) return;
-    const capacity = Math.max(records, 2 * (this.listF64.length / 2), 64);
-    this.listAddress = allocate(this.memory, capacity * RECORD_BYTES);
-    this.listU32 = new Uint32Array(this.memory.buffer, this.listAddress, capacity * 4);
-    this.listF64 = new Float64Array(this.memory.buffer, this.listAddress, capacity * 2);
+    this.listAddress = allocate(memory, Math.max(1, numTerms) * RECORD_BYTES);
+    this.listU32 = new Uint32Array(memory.buffer, this.listAddress, Math.max(1, numTerms) * 4);
+    this.listF64 = new Float64Array(memory.buffer, this.listAddress, Math.max(1, numTerms) * 2);
   }
 }
 
@@ -185,10 +177,21 @@ export class Searcher {
   ) {
     this.maxWindow = Math.max(16, Math.min(65536, options.maxWindow ?? MAX_WINDOW));
     this.window = new Float64Array(this.maxWindow);
-    // Each Searcher holds its region of the index's kernel memory for the index's life.
-    this.scratch = options.kernel !== false && index.kernelMemory ? new KernelScratch(index.kernelMemory, index.numDocs, 64) : undefined;
-    this.acc = this.scratch?.acc ?? new Float64Array(index.numDocs);
-    this.top = new AccumulatorTopK(index.numDocs, index.tieRank, this.scratch?.memory);
+    // Each Searcher holds its region of the index's kernel memory for the index's life; where the memory
+    // cannot grow any more (wasm32's 4 GiB), this Searcher keeps to the JavaScript loops.
+    let scratch: KernelScratch | undefined;
+    let top: AccumulatorTopK | undefined;
+    if (options.kernel !== false && index.kernelMemory) {
+      try {
+        scratch = new KernelScratch(index.kernelMemory, index.numDocs, index.numTerms);
+        top = new AccumulatorTopK(index.numDocs, index.tieRank, index.kernelMemory);
+      } catch {
+        scratch = undefined;
+      }
+    }
+    this.scratch = scratch;
+    this.acc = scratch?.acc ?? new Float64Array(index.numDocs);
+    this.top = top ?? new AccumulatorTopK(index.numDocs, index.tieRank);
     const numDocs = index.numDocs;
     const numColumns = numDocs > 0 ? index.denseImpacts.length / numDocs : 0;
     this.columns = Array.from({ length: numColumns }, (_, c) => index.denseImpacts.subarray(c * numDocs, (c + 1) * numDocs));
@@ -222,7 +225,6 @@ export class Searcher {
   private termAtATimeKernel(q: PreparedQuery, k: number, scratch: KernelScratch): SearchResult {
     const { offsets, denseColumn, denseImpacts, postingDocs, impacts, numDocs } = this.index;
     const n = q.terms.length;
-    scratch.reserve(n);
     const { listU32, listF64 } = scratch;
     let sparse = 0;
     for (let j = 0; j < n; j++) {
