@@ -9,13 +9,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dirs = ['src/core/splade/wasm'];
+const dirs = ['src/core/splade/wasm', 'src/core/retrieval/wasm'];
 
 for (const dir of dirs) {
   for (const file of fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.wat'))) {
     const src = path.join(root, dir, file);
     const tmp = path.join(os.tmpdir(), `${path.basename(file, '.wat')}-${process.pid}.wasm`);
-    execFileSync('wat2wasm', [src, '-o', tmp], { stdio: 'inherit' });
+    // --enable-threads: the search kernel imports a shared memory (search worker threads read one index).
+    execFileSync('wat2wasm', ['--enable-threads', src, '-o', tmp], { stdio: 'inherit' });
     const base64 = fs.readFileSync(tmp).toString('base64');
     fs.rmSync(tmp);
     const name = path.basename(file, '.wat');

@@ -1,5 +1,9 @@
 import { InputError } from '../errors.ts';
+import { buildDenseColumns, countDenseColumns } from './dense-columns.ts';
 import { GrowableFloat32, GrowableUint32 } from './growable.ts';
+import type { PostingsView } from './postings-view.ts';
+import { MAX_KERNEL_BYTES, allocateArray, createKernelMemory, type WasmMemory } from './search-kernel.ts';
+import { sharedArray, toShared } from './shared-arrays.ts';
 import { Vocabulary, type SparseVector } from './sparse-vector.ts';
 
 /** Postings per block-max entry (a power of two). */
@@ -26,8 +30,11 @@ export interface InvertedIndexParts {
 /**
  * An inverted index over sparse vectors: per term, the documents where it is nonzero and their weights,
  * in CSR layout over typed arrays. Built by InvertedIndexBuilder, saved and loaded by index-file.ts.
+ * Every array lives in shared memory (parts are copied there once), so search worker threads read the
+ * index without copies; the postings and dense columns in the search kernel's WebAssembly memory when
+ * they fit in it.
  */
-export class InvertedIndex {
+export class InvertedIndex implements PostingsView {
   readonly docIds: string[];
   readonly vocab: Vocabulary;
   readonly offsets: Uint32Array;
@@ -44,31 +51,49 @@ export class InvertedIndex {
   readonly blockMax: Float32Array;
   /** Rank of each document's id in ascending string order (the trec_eval tie-break: larger id first). */
   readonly tieRank: Int32Array;
+  readonly denseColumn: Int32Array;
+  readonly denseImpacts: Float32Array;
+  readonly kernelMemory: WasmMemory | undefined;
 
   constructor(parts: InvertedIndexParts) {
     this.docIds = parts.docIds;
     this.vocab = new Vocabulary(parts.keys);
-    this.offsets = parts.offsets;
-    this.postingDocs = parts.postingDocs;
-    this.impacts = parts.impacts;
+    this.offsets = toShared(parts.offsets);
+    const numDocs = parts.docIds.length;
+    const kernelBytes = parts.postingDocs.length * 8 + countDenseColumns(parts.offsets, numDocs) * numDocs * 4;
+    const memory = kernelBytes <= MAX_KERNEL_BYTES ? createKernelMemory() : undefined;
+    this.kernelMemory = memory;
+    if (memory) {
+      this.postingDocs = allocateArray(memory, Uint32Array, parts.postingDocs.length);
+      this.postingDocs.set(parts.postingDocs);
+      this.impacts = allocateArray(memory, Float32Array, parts.impacts.length);
+      this.impacts.set(parts.impacts);
+    } else {
+      this.postingDocs = toShared(parts.postingDocs);
+      this.impacts = toShared(parts.impacts);
+    }
     this.encoding = parts.encoding;
     this.scale = parts.scale;
     const numTerms = parts.keys.length;
     if (parts.offsets.length !== numTerms + 1) throw new Error('index offsets do not match its vocabulary');
-    this.maxImpact = new Float32Array(numTerms);
+    const { offsets, impacts } = this;
+    this.maxImpact = sharedArray(Float32Array, numTerms);
     for (let t = 0; t < numTerms; t++) {
       let m = 0;
-      for (let p = parts.offsets[t]!; p < parts.offsets[t + 1]!; p++) if (parts.impacts[p]! > m) m = parts.impacts[p]!;
+      for (let p = offsets[t]!; p < offsets[t + 1]!; p++) if (impacts[p]! > m) m = impacts[p]!;
       this.maxImpact[t] = m;
     }
-    this.blockMax = new Float32Array(Math.ceil(parts.impacts.length / BLOCK_SIZE));
-    for (let p = 0; p < parts.impacts.length; p++) {
+    this.blockMax = sharedArray(Float32Array, Math.ceil(impacts.length / BLOCK_SIZE));
+    for (let p = 0; p < impacts.length; p++) {
       const b = p >> BLOCK_SHIFT;
-      if (parts.impacts[p]! > this.blockMax[b]!) this.blockMax[b] = parts.impacts[p]!;
+      if (impacts[p]! > this.blockMax[b]!) this.blockMax[b] = impacts[p]!;
     }
     const order = parts.docIds.map((_, i) => i).sort((a, b) => (parts.docIds[a]! < parts.docIds[b]! ? -1 : parts.docIds[a]! > parts.docIds[b]! ? 1 : 0));
-    this.tieRank = new Int32Array(parts.docIds.length);
+    this.tieRank = sharedArray(Int32Array, parts.docIds.length);
     for (let r = 0; r < order.length; r++) this.tieRank[order[r]!] = r;
+    const dense = buildDenseColumns(offsets, this.postingDocs, impacts, numDocs, memory ? (n) => allocateArray(memory, Float32Array, n) : undefined);
+    this.denseColumn = dense.denseColumn;
+    this.denseImpacts = dense.denseImpacts;
   }
 
   get numDocs(): number {

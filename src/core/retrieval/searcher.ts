@@ -1,6 +1,9 @@
+import { AccumulatorTopK } from './accumulator-top-k.ts';
 import { BLOCK_SHIFT, type InvertedIndex } from './inverted-index.ts';
+import type { PostingsView } from './postings-view.ts';
+import { allocate, kernelFor, type SearchKernel, type WasmMemory } from './search-kernel.ts';
 import type { SparseVector } from './sparse-vector.ts';
-import { TopK, kthLargest } from './top-k.ts';
+import { TopK } from './top-k.ts';
 
 /**
  * `taat`: term-at-a-time over every posting of every query term (no pruning); `maxscore`: block-max
@@ -50,40 +53,112 @@ const FIRST_WINDOW = 512;
 export interface SearcherOptions {
   /** Largest MaxScore window in documents (default 8192); windows start small and double up to it. */
   maxWindow?: number;
+  /**
+   * Term-at-a-time through the WebAssembly kernel (search-kernel.ts) where the index lives in its memory
+   * (default true); false keeps to the JavaScript loops, which compute the same scores.
+   */
+  kernel?: boolean;
 }
 
-export function prepareQuery(index: InvertedIndex, query: SparseVector): PreparedQuery {
-  const merged = new Map<number, number>();
-  for (let i = 0; i < query.terms.length; i++) {
+/** 16-byte records (u32, u32, f64) telling the kernel what to add: posting ranges or dense columns. */
+const RECORD_BYTES = 16;
+
+/**
+ * A Searcher's own part of the index's kernel memory: its accumulator and a record list with room for
+ * every term of the index (a prepared query holds each term once).
+ */
+class KernelScratch {
+  readonly kernel: SearchKernel;
+  readonly acc: Float64Array;
+  readonly listAddress: number;
+  readonly listU32: Uint32Array;
+  readonly listF64: Float64Array;
+
+  constructor(memory: WasmMemory, numDocs: number, numTerms: number) {
+    this.kernel = kernelFor(memory);
+    const address = allocate(memory, numDocs * 8);
+    this.acc = new Float64Array(memory.buffer, address, numDocs);
+    this.listAddress = allocate(memory, Math.max(1, numTerms) * RECORD_BYTES);
+    this.listU32 = new Uint32Array(memory.buffer, this.listAddress, Math.max(1, numTerms) * 4);
+    this.listF64 = new Float64Array(memory.buffer, this.listAddress, Math.max(1, numTerms) * 2);
+  }
+}
+
+/** Queries up to this many terms merge duplicates and sort by linear scans, longer ones through a Map. */
+const SHORT_QUERY = 48;
+
+export function prepareQuery(index: PostingsView, query: SparseVector): PreparedQuery {
+  const { offsets, maxImpact } = index;
+  const numTerms = index.numTerms;
+  const n = query.terms.length;
+  const terms = new Uint32Array(n);
+  const sums = new Float64Array(n);
+  const slots = n > SHORT_QUERY ? new Map<number, number>() : undefined;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
     const t = query.terms[i]!;
     const w = query.weights[i]!;
-    if (!(w > 0) || t >= index.numTerms || index.offsets[t + 1]! === index.offsets[t]!) continue;
-    merged.set(t, (merged.get(t) ?? 0) + w);
+    if (!(w > 0) || t >= numTerms || offsets[t + 1]! === offsets[t]!) continue;
+    let at = -1;
+    if (slots) at = slots.get(t) ?? -1;
+    else for (let x = 0; x < m; x++) if (terms[x] === t) at = x;
+    if (at >= 0) {
+      sums[at]! += w;
+    } else {
+      slots?.set(t, m);
+      terms[m] = t;
+      sums[m] = w;
+      m++;
+    }
   }
-  const entries = [...merged].map(([t, w]) => {
-    const weight = Math.fround(w);
-    return { t, weight, ub: weight * index.maxImpact[t]! };
-  });
-  entries.sort((a, b) => b.ub - a.ub || a.t - b.t);
+  const weight = new Float64Array(m);
+  const ub = new Float64Array(m);
+  for (let x = 0; x < m; x++) {
+    weight[x] = Math.fround(sums[x]!);
+    ub[x] = weight[x]! * maxImpact[terms[x]!]!;
+  }
+  // By upper bound descending, then term ascending.
+  const before = (a: number, b: number): boolean => ub[a]! > ub[b]! || (ub[a] === ub[b] && terms[a]! < terms[b]!);
+  let order: Int32Array;
+  if (m <= SHORT_QUERY) {
+    order = new Int32Array(m);
+    for (let i = 0; i < m; i++) {
+      let x = i - 1;
+      while (x >= 0 && before(i, order[x]!)) {
+        order[x + 1] = order[x]!;
+        x--;
+      }
+      order[x + 1] = i;
+    }
+  } else {
+    order = Int32Array.from({ length: m }, (_, i) => i).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  }
   let bound = 0;
-  for (const e of entries) bound += e.ub;
+  for (let i = 0; i < m; i++) bound += ub[order[i]!]!;
   // Keep Σ ceil(contribution bounds) below 2^52 so every partial sum stays an exact integer.
   let scale = MAX_SCALE;
-  while (scale > 2 ** -60 && bound * scale + entries.length >= 2 ** 52) scale /= 2;
-  return {
-    terms: Uint32Array.from(entries, (e) => e.t),
-    scaled: Float64Array.from(entries, (e) => e.weight * scale),
-    scale,
-  };
+  while (scale > 2 ** -60 && bound * scale + m >= 2 ** 52) scale /= 2;
+  const outTerms = new Uint32Array(m);
+  const scaled = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    outTerms[i] = terms[order[i]!]!;
+    scaled[i] = weight[order[i]!]! * scale;
+  }
+  return { terms: outTerms, scaled, scale };
 }
 
 /**
- * Top-k retrieval over an InvertedIndex with reusable scratch memory (one Searcher per thread).
+ * Top-k retrieval over an index with reusable scratch memory (one Searcher per thread).
  * Only documents with a positive score are returned, so a result may hold fewer than k entries.
  */
 export class Searcher {
   private readonly acc: Float64Array;
-  private readonly work: Float64Array;
+  private readonly scratch: KernelScratch | undefined;
+  private readonly top: AccumulatorTopK;
+  /** The index's dense columns as views, and this query's columns with their scaled weights. */
+  private readonly columns: Float32Array[];
+  private readonly queryColumns: Float32Array[];
+  private readonly columnWeights: Float64Array;
   private readonly maxWindow: number;
   private readonly window: Float64Array;
   private cursors = new Uint32Array(64);
@@ -92,65 +167,121 @@ export class Searcher {
   private order = new Int32Array(64);
   private bounds = new Float64Array(64);
   private suffix = new Float64Array(65);
-  private heap: TopK;
+  private heap: TopK | undefined;
   /** Counters over this searcher's life: candidates the pruned search examined and how many it cut short. */
   readonly stats = { windows: 0, skippedWindows: 0, candidates: 0, pruned: 0 };
 
   constructor(
-    readonly index: InvertedIndex,
+    readonly index: PostingsView,
     options: SearcherOptions = {},
   ) {
     this.maxWindow = Math.max(16, Math.min(65536, options.maxWindow ?? MAX_WINDOW));
     this.window = new Float64Array(this.maxWindow);
-    this.acc = new Float64Array(index.numDocs);
-    this.work = new Float64Array(index.numDocs);
-    this.heap = new TopK(1000, index.tieRank);
+    // Each Searcher holds its region of the index's kernel memory for the index's life; where the memory
+    // cannot grow any more (wasm32's 4 GiB), this Searcher keeps to the JavaScript loops.
+    let scratch: KernelScratch | undefined;
+    let top: AccumulatorTopK | undefined;
+    if (options.kernel !== false && index.kernelMemory) {
+      try {
+        scratch = new KernelScratch(index.kernelMemory, index.numDocs, index.numTerms);
+        top = new AccumulatorTopK(index.numDocs, index.tieRank, index.kernelMemory);
+      } catch {
+        scratch = undefined;
+      }
+    }
+    this.scratch = scratch;
+    this.acc = scratch?.acc ?? new Float64Array(index.numDocs);
+    this.top = top ?? new AccumulatorTopK(index.numDocs, index.tieRank);
+    const numDocs = index.numDocs;
+    const numColumns = numDocs > 0 ? index.denseImpacts.length / numDocs : 0;
+    this.columns = Array.from({ length: numColumns }, (_, c) => index.denseImpacts.subarray(c * numDocs, (c + 1) * numDocs));
+    this.queryColumns = new Array<Float32Array>(numColumns).fill(new Float32Array(0));
+    this.columnWeights = new Float64Array(numColumns);
   }
 
   search(query: SparseVector | PreparedQuery, k: number, method: SearchMethod = DEFAULT_SEARCH_METHOD): SearchResult {
     const prepared = 'scaled' in query ? query : prepareQuery(this.index, query);
-    if (this.heap.capacity !== k) this.heap = new TopK(k, this.index.tieRank);
-    this.heap.reset();
-    if (k > 0 && prepared.terms.length > 0) {
-      if (method === 'maxscore') this.maxScore(prepared);
-      else this.termAtATime(prepared);
+    let result: SearchResult;
+    if (k <= 0 || prepared.terms.length === 0) {
+      result = { docs: new Int32Array(0), scores: new Float64Array(0) };
+    } else if (method === 'maxscore') {
+      if (this.heap?.capacity !== k) this.heap = new TopK(k, this.index.tieRank);
+      this.heap.reset();
+      this.maxScore(prepared, this.heap);
+      result = this.heap.drain();
+    } else if (this.scratch) {
+      result = this.termAtATimeKernel(prepared, k, this.scratch);
+    } else {
+      result = this.termAtATime(prepared, k);
     }
-    const result = this.heap.drain();
     for (let i = 0; i < result.scores.length; i++) result.scores[i]! /= prepared.scale;
     return result;
   }
 
-  /** Term-at-a-time over all postings into a full accumulator, then one pass to select the top k. */
-  private termAtATime(q: PreparedQuery): void {
-    const { offsets, postingDocs, impacts } = this.index;
+  /**
+   * Term-at-a-time in the kernel: posting lists of the terms without a dense column scattered into the
+   * accumulator, then the dense columns four at a time; then the top k in JavaScript.
+   */
+  private termAtATimeKernel(q: PreparedQuery, k: number, scratch: KernelScratch): SearchResult {
+    const { offsets, denseColumn, denseImpacts, postingDocs, impacts, numDocs } = this.index;
+    const n = q.terms.length;
+    const { listU32, listF64 } = scratch;
+    let sparse = 0;
+    for (let j = 0; j < n; j++) {
+      const t = q.terms[j]!;
+      if (denseColumn[t]! >= 0) continue;
+      listU32[4 * sparse] = offsets[t]!;
+      listU32[4 * sparse + 1] = offsets[t + 1]!;
+      listF64[2 * sparse + 1] = q.scaled[j]!;
+      sparse++;
+    }
+    let r = sparse;
+    for (let j = 0; j < n; j++) {
+      const c = denseColumn[q.terms[j]!]!;
+      if (c < 0) continue;
+      listU32[4 * r] = denseImpacts.byteOffset + c * numDocs * 4;
+      listF64[2 * r + 1] = q.scaled[j]!;
+      r++;
+    }
+    const acc = scratch.acc.byteOffset;
+    scratch.kernel.scatter(acc, postingDocs.byteOffset, impacts.byteOffset, scratch.listAddress, sparse);
+    scratch.kernel.addColumns(acc, numDocs, scratch.listAddress + sparse * RECORD_BYTES, r - sparse);
+    return this.top.select(this.acc, k);
+  }
+
+  /**
+   * Term-at-a-time over every posting into a full accumulator: the query's terms that have dense columns
+   * in fused passes of up to four columns, the others through their posting lists. The last dense column
+   * is scored in the pass that collects the top-k candidates.
+   */
+  private termAtATime(q: PreparedQuery, k: number): SearchResult {
+    const { offsets, postingDocs, impacts, denseColumn } = this.index;
     const acc = this.acc;
+    const { columns, queryColumns, columnWeights } = this;
+    let dense = 0;
     for (let j = 0; j < q.terms.length; j++) {
       const t = q.terms[j]!;
       const w = q.scaled[j]!;
+      const c = denseColumn[t]!;
+      if (c >= 0) {
+        queryColumns[dense] = columns[c]!;
+        columnWeights[dense] = w;
+        dense++;
+        continue;
+      }
       const end = offsets[t + 1]!;
       for (let p = offsets[t]!; p < end; p++) acc[postingDocs[p]!]! += w * impacts[p]! + ROUNDER - ROUNDER;
     }
-    // For large k, the k-th largest score first (quickselect over the nonzero scores), so only documents
-    // that reach it go through the heap: about k insertions instead of a stream of replacements.
-    const numDocs = acc.length;
-    const heap = this.heap;
-    const tie = this.index.tieRank;
-    const work = this.work;
-    let cut = 0;
-    if (heap.capacity >= 64) {
-      let n = 0;
-      for (let d = 0; d < numDocs; d++) if (acc[d] !== 0) work[n++] = acc[d]!;
-      if (n > heap.capacity) cut = kthLargest(work, n, heap.capacity);
+    if (dense === 0) return this.top.select(acc, k);
+    const fused = dense - 1;
+    let i = 0;
+    for (; i + 4 <= fused; i += 4) {
+      addColumns4(acc, queryColumns[i]!, queryColumns[i + 1]!, queryColumns[i + 2]!, queryColumns[i + 3]!, columnWeights, i);
     }
-    let threshold = -Infinity;
-    for (let d = 0; d < numDocs; d++) {
-      const s = acc[d]!;
-      if (s === 0) continue;
-      acc[d] = 0;
-      if (s < cut || s < threshold || (s === threshold && tie[d]! <= tie[heap.docs[0]!]!)) continue;
-      heap.offer(d, s);
-      if (heap.full) threshold = heap.scores[0]!;
-    }
+    if (fused - i === 3) addColumns3(acc, queryColumns[i]!, queryColumns[i + 1]!, queryColumns[i + 2]!, columnWeights, i);
+    else if (fused - i === 2) addColumns2(acc, queryColumns[i]!, queryColumns[i + 1]!, columnWeights, i);
+    else if (fused - i === 1) addColumns1(acc, queryColumns[i]!, columnWeights, i);
+    return this.top.select(acc, k, queryColumns[fused]!, columnWeights[fused]!);
   }
 
   /**
@@ -162,7 +293,7 @@ export class Searcher {
    * partial score plus the remaining bounds falls below the k-th score. Windows whose bounds sum below it
    * are skipped whole.
    */
-  private maxScore(q: PreparedQuery): void {
+  private maxScore(q: PreparedQuery, heap: TopK): void {
     const { offsets, postingDocs, impacts, blockMax, maxImpact } = this.index;
     const numDocs = this.index.numDocs;
     const n = q.terms.length;
@@ -260,19 +391,18 @@ export class Searcher {
 
       // Contributions are positive, so the documents found are exactly the nonzero accumulator slots;
       // walking them in order also lets the tail be probed with forward-only cursors.
-      threshold = this.collectWindow(q, w0, w1, essential, threshold);
+      threshold = this.collectWindow(q, heap, w0, w1, essential, threshold);
       w0 = w1;
     }
   }
 
   /** Scores the window's candidates (probing the non-essential tail) into the heap; returns the new threshold. */
-  private collectWindow(q: PreparedQuery, w0: number, w1: number, essential: number, threshold: number): number {
+  private collectWindow(q: PreparedQuery, heap: TopK, w0: number, w1: number, essential: number, threshold: number): number {
     const { postingDocs, impacts } = this.index;
     const { cursors, ends, order, suffix } = this;
     const scaled = q.scaled;
     const n = q.terms.length;
     const acc = this.window;
-    const heap = this.heap;
     const tie = this.index.tieRank;
     const width = w1 - w0;
     let candidates = 0;
@@ -309,6 +439,39 @@ export class Searcher {
     this.stats.pruned += pruned;
     return threshold;
   }
+}
+
+// Dense columns scored into the accumulator, each contribution rounded as in the posting loops.
+function addColumns4(acc: Float64Array, c0: Float32Array, c1: Float32Array, c2: Float32Array, c3: Float32Array, w: Float64Array, i: number): void {
+  const w0 = w[i]!;
+  const w1 = w[i + 1]!;
+  const w2 = w[i + 2]!;
+  const w3 = w[i + 3]!;
+  const n = acc.length;
+  for (let d = 0; d < n; d++) {
+    acc[d]! += w0 * c0[d]! + ROUNDER - ROUNDER + (w1 * c1[d]! + ROUNDER - ROUNDER) + (w2 * c2[d]! + ROUNDER - ROUNDER) + (w3 * c3[d]! + ROUNDER - ROUNDER);
+  }
+}
+
+function addColumns3(acc: Float64Array, c0: Float32Array, c1: Float32Array, c2: Float32Array, w: Float64Array, i: number): void {
+  const w0 = w[i]!;
+  const w1 = w[i + 1]!;
+  const w2 = w[i + 2]!;
+  const n = acc.length;
+  for (let d = 0; d < n; d++) acc[d]! += w0 * c0[d]! + ROUNDER - ROUNDER + (w1 * c1[d]! + ROUNDER - ROUNDER) + (w2 * c2[d]! + ROUNDER - ROUNDER);
+}
+
+function addColumns2(acc: Float64Array, c0: Float32Array, c1: Float32Array, w: Float64Array, i: number): void {
+  const w0 = w[i]!;
+  const w1 = w[i + 1]!;
+  const n = acc.length;
+  for (let d = 0; d < n; d++) acc[d]! += w0 * c0[d]! + ROUNDER - ROUNDER + (w1 * c1[d]! + ROUNDER - ROUNDER);
+}
+
+function addColumns1(acc: Float64Array, c0: Float32Array, w: Float64Array, i: number): void {
+  const w0 = w[i]!;
+  const n = acc.length;
+  for (let d = 0; d < n; d++) acc[d]! += w0 * c0[d]! + ROUNDER - ROUNDER;
 }
 
 /**

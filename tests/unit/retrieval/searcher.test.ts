@@ -8,36 +8,7 @@ import { Searcher, prepareQuery, resultToRun } from '../../../src/core/retrieval
 import { ForwardScan } from '../../../src/core/retrieval/forward-scan.ts';
 import { toSparseVector } from '../../../src/core/retrieval/sparse-vector.ts';
 import { Rng } from '../../../src/core/train/rng.ts';
-
-type Vec = Record<string, number>;
-
-/** SPLADE-like random vectors: Zipf-distributed term ids, `nnz` distinct terms, weights from `weight()`. */
-function randomVectors(rng: Rng, count: number, nnz: [number, number], vocab: number, weight: () => number): Vec[] {
-  const out: Vec[] = [];
-  for (let i = 0; i < count; i++) {
-    const v: Vec = {};
-    const n = nnz[0] + rng.int(nnz[1] - nnz[0] + 1);
-    while (Object.keys(v).length < n) {
-      // Zipf(1) over ranks via inverse transform of a log-uniform draw.
-      const term = Math.min(vocab - 1, Math.floor(Math.exp(rng.next() * Math.log(vocab))) - 1);
-      v[String(term)] = weight();
-    }
-    out.push(v);
-  }
-  return out;
-}
-
-/** Independent reference: plain float64 dot products against every document, then trec_eval's order. */
-function bruteForce(docs: Vec[], ids: string[], query: Vec, k: number): { docid: string; score: number }[] {
-  const scored: { docid: string; score: number }[] = [];
-  docs.forEach((doc, i) => {
-    let s = 0;
-    for (const key in query) if (doc[key] !== undefined) s += Math.fround(query[key]!) * Math.fround(doc[key]);
-    if (s > 0) scored.push({ docid: ids[i]!, score: s });
-  });
-  scored.sort((a, b) => b.score - a.score || (a.docid < b.docid ? 1 : a.docid > b.docid ? -1 : 0));
-  return scored.slice(0, k);
-}
+import { bruteForce, idFor, randomVectors, type Vec } from './random-vectors.ts';
 
 function build(docs: Vec[], ids: string[], encoding: 'float32' | 'uint8' = 'float32'): InvertedIndex {
   const b = new InvertedIndexBuilder({ encoding });
@@ -45,8 +16,6 @@ function build(docs: Vec[], ids: string[], encoding: 'float32' | 'uint8' = 'floa
   return b.build();
 }
 
-// Ids whose string order differs from insertion order, so the docid tie-break is really exercised.
-const idFor = (i: number): string => `doc${(i * 7919) % 100003}`;
 
 describe('inverted index search', () => {
   it('returns exactly the brute-force top k, ties by docid descending, for dyadic weights (exact sums)', () => {
@@ -56,13 +25,16 @@ describe('inverted index search', () => {
     const ids = docs.map((_, i) => idFor(i));
     const queries = randomVectors(rng, 40, [3, 12], 2000, dyadic);
     const index = build(docs, ids);
+    expect(index.kernelMemory).toBeDefined();
     const searcher = new Searcher(index);
+    const plainJs = new Searcher(index, { kernel: false });
     const scan = new ForwardScan(index);
     for (const k of [1, 10, 100, 1000]) {
       for (const q of queries) {
         const expected = bruteForce(docs, ids, q, k);
         const qv = toSparseVector(q, index.vocab, false);
         expect(resultToRun(index, searcher.search(qv, k, 'taat'))).toEqual(expected);
+        expect(resultToRun(index, plainJs.search(qv, k, 'taat'))).toEqual(expected);
         expect(resultToRun(index, searcher.search(qv, k, 'maxscore'))).toEqual(expected);
         expect(resultToRun(index, scan.search(prepareQuery(index, qv), k))).toEqual(expected);
       }
@@ -79,12 +51,14 @@ describe('inverted index search', () => {
     const queries = randomVectors(rng, 30, [15, 35], 30522, splade);
     const index = build(docs, ids);
     const searcher = new Searcher(index);
+    const plainJs = new Searcher(index, { kernel: false });
     const scan = new ForwardScan(index);
     for (const q of queries) {
       const qv = toSparseVector(q, index.vocab, false);
       const exact = resultToRun(index, searcher.search(qv, 1000, 'taat'));
       const pruned = resultToRun(index, searcher.search(qv, 1000, 'maxscore'));
       expect(pruned).toEqual(exact);
+      expect(resultToRun(index, plainJs.search(qv, 1000, 'taat'))).toEqual(exact);
       expect(resultToRun(index, scan.search(prepareQuery(index, qv), 1000))).toEqual(exact);
       // Against the independent reference: scores within the fixed-point error (each of ≤ 35 terms
       // rounded to 2^-32, so < 1e-8), same document at each rank except between near-equal scores.
@@ -132,6 +106,53 @@ describe('inverted index search', () => {
           }
         }
       }
+    }
+  });
+
+  it('matches brute force on a collection large enough for dense columns and the sampled top-k threshold (kernel and JS loops)', () => {
+    const rng = new Rng(13);
+    const dyadic = (): number => (1 + rng.int(16)) / 8;
+    const docs = randomVectors(rng, 12000, [8, 24], 3000, dyadic);
+    const ids = docs.map((_, i) => idFor(i));
+    const queries = randomVectors(rng, 24, [4, 16], 3000, dyadic);
+    const index = build(docs, ids);
+    // Terms in at least half of the documents get dense columns; queries do use some.
+    expect(index.denseImpacts.length).toBeGreaterThan(0);
+    const denseUsed = queries.some((q) => Object.keys(q).some((key) => index.denseColumn[index.vocab.lookup(key) ?? 0]! >= 0));
+    expect(denseUsed).toBe(true);
+    const searcher = new Searcher(index);
+    const plainJs = new Searcher(index, { kernel: false });
+    const full = queries.map((q) => bruteForce(docs, ids, q, docs.length));
+    for (const k of [1, 10, 1000, 20000]) {
+      for (const [i, q] of queries.entries()) {
+        const expected = full[i]!.slice(0, k);
+        const qv = toSparseVector(q, index.vocab, false);
+        expect(resultToRun(index, searcher.search(qv, k, 'taat'))).toEqual(expected);
+        expect(resultToRun(index, plainJs.search(qv, k, 'taat'))).toEqual(expected);
+        if (k === 1000) expect(resultToRun(index, searcher.search(qv, k, 'maxscore'))).toEqual(expected);
+      }
+    }
+  });
+
+  it('returns nothing for an empty query or k = 0, and every document found when k exceeds them', () => {
+    const index = build([{ a: 1 }, { b: 2 }, { a: 0.5, b: 0.5 }, { c: 1 }, { a: 0.25 }], ['w', 'x', 'y', 'z', 'v']);
+    // `a` is in 3 of the 5 documents, so it has a dense column (an odd length: the kernel's scalar tail
+    // scores v); `b` is scored from its posting list.
+    expect(index.denseColumn[index.vocab.lookup('a')!]).toBeGreaterThanOrEqual(0);
+    const a = index.vocab.lookup('a')!;
+    const b = index.vocab.lookup('b')!;
+    for (const s of [new Searcher(index), new Searcher(index, { kernel: false })]) {
+      expect(s.search({ terms: new Uint32Array(0), weights: new Float32Array(0) }, 10).docs.length).toBe(0);
+      expect(s.search(toSparseVector({ a: 1 }, index.vocab, false), 0).docs.length).toBe(0);
+      // Duplicate query terms add up: a counts twice. w = 2·1, x = 1·2, y = 2·0.5 + 1·0.5, v = 2·0.25;
+      // ties by docid descending.
+      const dup = { terms: Uint32Array.of(a, b, a), weights: Float32Array.of(1, 1, 1) };
+      expect(resultToRun(index, s.search(dup, 100))).toEqual([
+        { docid: 'x', score: 2 },
+        { docid: 'w', score: 2 },
+        { docid: 'y', score: 1.5 },
+        { docid: 'v', score: 0.5 },
+      ]);
     }
   });
 
