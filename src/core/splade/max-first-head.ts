@@ -155,6 +155,38 @@ export function spladeMaxFirstPacked(
   return maxFirstPacked(rows, layout, decoderWeight, decoderBias, options);
 }
 
+/** SPLADE weights of a batch for encoding, with where each weight's max came from. */
+export interface PooledWeights {
+  /** log1p(relu(max_t x + bias)), [batch × vocab]. */
+  weights: Float32Array;
+  /** The input position (layout column) of the token that gave each max, [batch × vocab]; −1 for an empty sequence. */
+  positions: Int32Array;
+}
+
+/**
+ * The max-first head for encoding only (no gradient): the same weights as `spladeMaxFirstPacked`, as plain
+ * arrays, plus each entry's argmax position in its sequence.
+ */
+export function spladeMaxFirstPooled(
+  rows: tf.Tensor2D,
+  layout: PackedLayout,
+  decoderWeight: tf.Tensor2D,
+  decoderBias: tf.Tensor1D,
+  options: Pick<MaxFirstOptions, 'maxChunkElements'> = {},
+): PooledWeights {
+  if (decoderWeight.shape[1] !== rows.shape[1]) {
+    throw new Error(`decoder weight is [${decoderWeight.shape}] but hidden size is ${rows.shape[1]}`);
+  }
+  if (rows.shape[0] !== layout.flat.length) throw new Error(`${rows.shape[0]} rows for a layout of ${layout.flat.length} tokens`);
+  const vocab = decoderWeight.shape[0];
+  const pooled = poolRawProjection(rows, layout, decoderWeight, options);
+  const w = tf.tidy(() => tf.log1p(tf.relu(tf.add(tf.tensor2d(pooled.max, [layout.batch, vocab]), decoderBias))));
+  const weights = w.dataSync() as Float32Array;
+  w.dispose();
+  const positions = pooled.arg.map((r) => (r < 0 ? -1 : layout.columns[r]!));
+  return { weights, positions };
+}
+
 /**
  * SPLADE representations [batch, vocab] from the MLM head's hidden states [batch, tokens, hidden], the
  * attention mask [batch, tokens] (non-zero = token), the decoder weight [vocab, hidden] and bias [vocab].
