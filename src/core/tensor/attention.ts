@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { readFloat32 } from './heap-view.ts';
+import { attentionBackward, attentionForward } from './packed-attention-kernel.ts';
 import type { PackedLayout } from './packed.ts';
 
 /*
@@ -13,6 +15,9 @@ import type { PackedLayout } from './packed.ts';
  * A sliding window (ModernBERT's local layers) adds a constant −1e9 to the scores of keys outside the band
  * before the softmax: their probabilities are exactly 0, as in the padded formulation, so the backward formula
  * above holds unchanged (dS is 0 wherever P is).
+ * Without dropout the whole batch goes through one kernel call each way (packed-attention-kernel.ts: the same
+ * formulas on plain arrays, products in a SIMD GEMM); with dropout, through tfjs ops per sequence and head,
+ * which draw the seeded masks.
  */
 
 export interface PackedAttentionOptions {
@@ -50,6 +55,7 @@ export function packedSelfAttention(qkv: tf.Tensor2D, layout: PackedLayout, head
   const seqs = layout.lengths
     .map((len, b) => ({ start: layout.offsets[b]!, len, band: bandBias(layout.columns, layout.offsets[b]!, len, drop?.halfWindow) }))
     .filter((s) => s.len > 0);
+  if (dropout === 0) return kernelAttention(qkv, seqs, heads, scale);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     const probs: tf.Tensor2D[] = [];
@@ -113,6 +119,28 @@ export function packedSelfAttention(qkv: tf.Tensor2D, layout: PackedLayout, head
         const packed = grads.length === 1 ? grads[0]! : tf.concat(grads, 0);
         // Rows of empty sequences never exist in x, so the packed gradient already has x's shape.
         return [packed];
+      },
+    };
+  });
+  return op(qkv) as tf.Tensor2D;
+}
+
+/** packedSelfAttention without dropout through the array kernel: one call forward, one backward. */
+function kernelAttention(qkv: tf.Tensor2D, seqs: { start: number; len: number; band?: Float32Array }[], heads: number, scale: number): tf.Tensor2D {
+  const [tokens, width] = qkv.shape;
+  const hidden = width / 3;
+  const shape = { heads, dim: hidden / heads, scale };
+  const kernelSeqs = seqs.map(({ start, len, band }) => ({ start, len, bias: band }));
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    // The kernel reads x at once, before any tfjs allocation could move the wasm heap under the view.
+    const { out, probs } = attentionForward(readFloat32(x), tokens, kernelSeqs, shape);
+    save([x]);
+    return {
+      value: tf.tensor2d(out, [tokens, hidden]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const grad = attentionBackward(readFloat32(saved[0]!), readFloat32(dy), tokens, kernelSeqs, probs, shape);
+        return [tf.tensor2d(grad, [tokens, width])];
       },
     };
   });

@@ -92,6 +92,34 @@ describe('packedSelfAttention', () => {
     tf.dispose([x, probe, ours, plain]);
   });
 
+  it('matches padded autograd on longer sequences and wider heads, forward and gradient (half window 3 and none)', () => {
+    // Lengths 13, 9 and 1 around the kernel's 4-row tiles and 8-column blocks; head size 12.
+    const [b2, t2, h2, heads2] = [3, 13, 24, 2];
+    const lengths = [13, 9, 1];
+    const mask2 = lengths.map((n) => Array.from({ length: t2 }, (_, t) => (t < n ? 1 : 0)));
+    const layout2 = packedLayout(mask2.flat(), b2, t2);
+    const rng = new Rng(11);
+    const x = tf.tensor2d(Float32Array.from({ length: b2 * t2 * 3 * h2 }, () => rng.normal()), [b2 * t2, 3 * h2]);
+    const probe = tf.mul(
+      tf.tensor2d(Float32Array.from({ length: b2 * t2 * h2 }, () => rng.normal()), [b2 * t2, h2]),
+      tf.tensor2d(mask2.flat(), [b2 * t2, 1]),
+    );
+    for (const halfWindow of [3, undefined]) {
+      const ours = (xx: tf.Tensor): tf.Tensor2D => {
+        const packed = gatherRows(xx as tf.Tensor2D, tf.tensor1d(layout2.flat, 'int32')) as tf.Tensor2D;
+        return unpackRows(packedSelfAttention(packed, layout2, heads2, { halfWindow }), layout2);
+      };
+      const fwd = tf.tidy(() => tf.max(tf.abs(tf.mul(tf.sub(ours(x), naive(x, mask2, heads2, halfWindow)), tf.tensor2d(mask2.flat(), [b2 * t2, 1])))).dataSync()[0]!);
+      expect(fwd).toBeLessThan(1e-5);
+      const g1 = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(ours(xx), probe)))(x);
+      const g2 = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(naive(xx as tf.Tensor2D, mask2, heads2, halfWindow), probe)))(x);
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(g1, g2))).dataSync()[0]!)).toBeLessThan(1e-5);
+      expect(tf.tidy(() => tf.max(tf.abs(g2)).dataSync()[0]!)).toBeGreaterThan(1e-2);
+      tf.dispose([g1, g2]);
+    }
+    tf.dispose([x, probe]);
+  });
+
   it('applies seeded dropout to the probabilities with the matching gradient', () => {
     const x = tf.tensor2d(data(4), [B * T, 3 * H]);
     const rng = new Rng(5);
