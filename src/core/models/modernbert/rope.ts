@@ -45,16 +45,35 @@ export function ropeTables(seqLen: number, headDim: number, theta: number): Rope
   return ropeTablesAt(Int32Array.from({ length: seqLen }, (_, i) => i), headDim, theta);
 }
 
+/** [d × d] permutation exchanging the two halves of a row: (x·P)[j] = x[(j + d/2) mod d]. Symmetric. */
+function swapMatrix(d: number): tf.Tensor2D {
+  const half = d / 2;
+  const p = new Float32Array(d * d);
+  for (let j = 0; j < d; j++) p[((j + half) % d) * d + j] = 1;
+  return tf.tensor2d(p, [d, d]);
+}
+
+/**
+ * [x2 | x1] for rows [x1 | x2] of x [n, d], as a product with a permutation matrix: a plain 2-D matMul (the wasm
+ * backend's fast path) instead of split + concat, and exact (each output sums one x·1 and zeros). The gradient
+ * is the same swap, P being its own transpose.
+ */
+const swapHalves = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor2D;
+  return {
+    value: tf.tidy(() => tf.matMul(x, swapMatrix(x.shape[1]))),
+    gradFunc: (dy: tf.Tensor) => tf.tidy(() => tf.matMul(dy as tf.Tensor2D, swapMatrix(dy.shape[1]!))),
+  };
+});
+
 /**
  * x·cos + rotate_half(x)·sin (the non-interleaved, GPT-NeoX convention) on x [..., heads, headDim], the
  * tables broadcasting against its leading axes ([batch, seq, heads, d] or packed [tokens, heads, d]).
  */
 export function applyRope<T extends tf.Tensor>(x: T, tables: RopeTables): T {
   return tf.tidy(() => {
-    const axis = x.rank - 1;
-    const half = x.shape[axis]! / 2;
-    const [x1, x2] = tf.split(x, [half, half], axis);
-    const swapped = tf.concat([x2!, x1!], axis);
+    const d = x.shape[x.rank - 1]!;
+    const swapped = tf.reshape(swapHalves(tf.reshape(x, [-1, d])), x.shape);
     return tf.add(tf.mul(x, tables.cos), tf.mul(swapped, tables.sinSigned)) as T;
   });
 }
