@@ -6,8 +6,8 @@ import type { PackedLayout } from './packed.ts';
 /*
  * Eager scaled dot-product self-attention over packed sequences (padding removed, so no mask is needed and
  * no work is spent on padding): for each sequence and head, S = q·kᵀ/√d, P = softmax(S), O = P·v.
- * Every product is a plain 2-D matMul (the wasm backend's fast path) on explicit transposes, in the forward
- * pass and in the hand-written backward pass:
+ * The backward pass is written out (with tfjs ops, every product a plain 2-D matMul on explicit transposes,
+ * the wasm backend's fast path):
  *   dP = dO·vᵀ,  dS = P ∘ (dP − rowsum(dP ∘ P)) / √d,  dq = dS·k,  dk = dSᵀ·q,  dv = Pᵀ·dO.
  * Masked keys contribute exactly nothing in the padded formulation (exp underflows to 0), so the result
  * equals it at every real token. With attention dropout (training), O = (P ∘ D)·v for a kept-mask D scaled by
