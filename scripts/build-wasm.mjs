@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dirs = ['src/core/splade/wasm', 'src/core/retrieval/wasm'];
+const dirs = ['src/core/splade/wasm', 'src/core/tensor/wasm', 'src/core/retrieval/wasm'];
 
 for (const dir of dirs) {
   for (const file of fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.wat'))) {

@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError } from '../errors.ts';
 import type { MaskedLmModel } from '../models/types.ts';
+import { gatherRows } from '../tensor/embedding-grad.ts';
+import { packedLayout } from '../tensor/packed.ts';
 import { assertIdsInVocabulary, padRight } from '../tokenize/batch.ts';
 import type { TextTokenizer } from '../tokenize/text-tokenizer.ts';
-import { spladePool } from './pooling.ts';
+import { spladeMaxFirstPooled } from './max-first-head.ts';
+import type { PackedHidden } from '../models/types.ts';
 
 /** A SPLADE vector: the vocabulary entries with weight > 0, in increasing term id. */
 export interface SparseVector {
@@ -21,7 +24,7 @@ export interface SpladeEncoderOptions {
   /** Token limits, special tokens included; default: the model's and tokenizer's limit. */
   queryMaxLength?: number;
   documentMaxLength?: number;
-  /** Bounds the [tokens × vocab-chunk] projection (see pooling). */
+  /** Most elements in one chunk of logits [token rows, vocab] (see the max-first head). */
   chunkElements?: number;
 }
 
@@ -71,7 +74,24 @@ function extractSparse(weights: Float32Array, argmax: Int32Array, row: number, v
   return { termIds, weights: w, positions };
 }
 
-/** SPLADE vectors of one right-padded batch of token ids: forward, max-first pooling, sparse extraction. */
+/** The head's hidden states at the real tokens: the model's packed path, else its padded one gathered. */
+function realTokenHidden(model: MaskedLmModel, ids: tf.Tensor2D, mask: tf.Tensor2D, maskData: Int32Array): PackedHidden {
+  if (model.packedHeadHidden) return model.packedHeadHidden(ids, mask);
+  const [batch, seq] = ids.shape;
+  const layout = packedLayout(maskData, batch, seq);
+  const rows = tf.tidy(() => {
+    const hidden = model.headHidden(ids, mask);
+    const flat = tf.reshape(hidden, [batch * seq, model.info.hiddenSize]) as tf.Tensor2D;
+    return gatherRows(flat, tf.tensor1d(layout.flat, 'int32')) as tf.Tensor2D;
+  });
+  return { rows, layout };
+}
+
+/**
+ * SPLADE vectors of one batch of token ids: forward over the real tokens (the packed path where the model has
+ * one), the max-first head (the one training uses), sparse extraction. Padding never enters attention or the
+ * max, so a text's vector does not depend on the texts that share its batch.
+ */
 export async function encodeTokenBatch(
   model: MaskedLmModel,
   sequences: readonly (readonly number[])[],
@@ -83,25 +103,24 @@ export async function encodeTokenBatch(
   const vocab = model.info.vocabSize;
   const ids = tf.tensor2d(padded.ids, [padded.batch, padded.seq], 'int32');
   const mask = tf.tensor2d(padded.mask, [padded.batch, padded.seq], 'int32');
-  let pooled: { weights: tf.Tensor2D; argmax: tf.Tensor2D } | undefined;
   try {
-    const hidden = model.headHidden(ids, mask);
+    const { rows, layout } = realTokenHidden(model, ids, mask, padded.mask);
     try {
-      pooled = spladePool(hidden, mask, model.decoderWeight as tf.Tensor2D, model.decoderBias as tf.Tensor1D, opts);
+      const pooled = spladeMaxFirstPooled(rows, layout, model.decoderWeight as tf.Tensor2D, model.decoderBias as tf.Tensor1D, {
+        maxChunkElements: opts.chunkElements,
+      });
+      return sequences.map((_, b) => extractSparse(pooled.weights, pooled.positions, b, vocab));
     } finally {
-      hidden.dispose();
+      rows.dispose();
     }
-    const [w, a] = await Promise.all([pooled.weights.data(), pooled.argmax.data()]);
-    return sequences.map((_, b) => extractSparse(w as Float32Array, a as Int32Array, b, vocab));
   } finally {
     tf.dispose([ids, mask]);
-    if (pooled) tf.dispose([pooled.weights, pooled.argmax]);
   }
 }
 
 /**
- * Encodes texts into SPLADE vectors in right-padded batches. Padding is masked out of attention and of the
- * max, so a text's vector does not depend on the texts that share its batch.
+ * Encodes texts into SPLADE vectors in batches of similar length (see encodeStream), each through
+ * `encodeTokenBatch`.
  */
 export class SpladeEncoder {
   readonly batchSize: number;

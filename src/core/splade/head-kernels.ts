@@ -24,6 +24,8 @@ interface HeadExports {
     V: number, B: number, H: number, w: number, rows: number, g: number, idx: number, dw: number, drows: number, dbias: number,
   ): void;
   segmentMax(V: number, x: number, rowBase: number, nSegs: number, segs: number, max: number, arg: number): void;
+  packBlocks(V: number, H: number, w: number, out: number): void;
+  projectMax(Vp: number, H: number, x: number, wp: number, nSegs: number, segs: number, max: number, arg: number): void;
 }
 
 let exportsCache: HeadExports | undefined;
@@ -124,6 +126,60 @@ export class MaxFold {
   private regionBytes(): number {
     return Math.ceil((this.outs * this.vocab * 4) / 16) * 16;
   }
+}
+
+/** Token rows [start, start + count) of `rows` form output row `out`. */
+export interface RowSegment {
+  start: number;
+  count: number;
+  out: number;
+}
+
+/** Whether `projectMax` takes this hidden size (whole f32x4 lanes). */
+export const projectMaxSupports = (hidden: number): boolean => hidden > 0 && hidden % 4 === 0;
+
+/**
+ * max over each segment's rows r of rows[r]·weight[v] for every vocabulary entry v, and the first row attaining
+ * it, without materializing the logits: one SIMD pass (wasm/sparse-head.wat, projectMax) over the decoder in
+ * blocks of 8 entries. rows [tokens × H], weight [V × H], both row-major; H a multiple of 4. Returns max and
+ * arg [outs × V] (arg = absolute row; −Infinity and −1 for output rows without tokens), fresh arrays.
+ */
+export function projectMax(
+  rows: Float32Array,
+  weight: Float32Array,
+  vocab: number,
+  hidden: number,
+  segments: readonly RowSegment[],
+  outs: number,
+): { max: Float32Array; arg: Int32Array } {
+  if (!projectMaxSupports(hidden)) throw new Error(`projectMax needs a hidden size that is a multiple of 4, got ${hidden}`);
+  const V = vocab;
+  const H = hidden;
+  const Vp = Math.ceil(V / 8) * 8;
+  const tokens = rows.length / H;
+  const k = kernels();
+  const [w, wp, x, segs, max, arg] = reserve(k, [V * H, Vp * H, tokens * H, segments.length * 3, outs * Vp, outs * Vp]) as [
+    number, number, number, number, number, number,
+  ];
+  const buf = k.memory.buffer;
+  new Float32Array(buf, w, V * H).set(weight);
+  new Float32Array(buf, x, tokens * H).set(rows);
+  const segData = new Int32Array(buf, segs, segments.length * 3);
+  segments.forEach((sg, i) => segData.set([sg.start, sg.count, sg.out], i * 3));
+  // Output rows no segment names stay at −Infinity / −1.
+  new Float32Array(buf, max, outs * Vp).fill(-Infinity);
+  new Int32Array(buf, arg, outs * Vp).fill(-1);
+  k.packBlocks(V, H, w, wp);
+  k.projectMax(Vp, H, x, wp, segments.length, segs, max, arg);
+  const maxAll = new Float32Array(buf, max, outs * Vp);
+  const argAll = new Int32Array(buf, arg, outs * Vp);
+  if (Vp === V) return { max: maxAll.slice(), arg: argAll.slice() };
+  const out = { max: new Float32Array(outs * V), arg: new Int32Array(outs * V) };
+  for (let b = 0; b < outs; b++) {
+    out.max.set(maxAll.subarray(b * Vp, b * Vp + V), b * V);
+    out.arg.set(argAll.subarray(b * Vp, b * Vp + V), b * V);
+  }
+  return out;
 }
 
 export interface SparseBackwardInput {

@@ -2,17 +2,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import { gatherRows } from '../tensor/embedding-grad.ts';
 import { readFloat32 } from '../tensor/heap-view.ts';
 import { packedLayout, type PackedLayout } from '../tensor/packed.ts';
-import { MaxFold, sparseBackward, type FoldSegment } from './head-kernels.ts';
+import { MaxFold, projectMax, projectMaxSupports, sparseBackward, type FoldSegment } from './head-kernels.ts';
 
 /*
  * SPLADE pooling, max first. The SPLADE weight of vocabulary entry v is
  *   w[b, v] = max over non-padding tokens t of log1p(relu(x[b, t, v] + bias[v])),  x = hidden · decoderᵀ.
  * log1p and relu are monotone and the bias does not depend on t, so
  *   w[b, v] = log1p(relu(max_t x[b, t, v] + bias[v]))
- * exactly. The head gathers the real tokens of every sequence (padding never enters), multiplies them by the
- * decoder a chunk of token rows at a time ([rows, H] · [H, V], a plain 2-D product, the wasm backend's fast
- * path) and folds each chunk into a running max and argmax per sequence (a SIMD kernel), never holding
- * [batch, tokens, vocab]; bias and log1p(relu) then apply to [batch, vocab].
+ * exactly. The head gathers the real tokens of every sequence (padding never enters) and takes, for every
+ * sequence and vocabulary entry, the max of the token rows' dot products with the decoder row and the token
+ * attaining it, in one SIMD kernel that never writes a logit (projectMax; ~1.7× faster than a matMul plus a
+ * pass over its output). Hidden sizes it does not take (not a multiple of 4) go through the decoder a chunk of
+ * token rows at a time ([rows, H] · [H, V], a plain 2-D matMul) folded into a running max and argmax. Either
+ * way [batch, tokens, vocab] is never held; bias and log1p(relu) then apply to [batch, vocab].
  *
  * Backward: with z = max_t x + bias and g = dw / (1 + z) where z > 0 (0 elsewhere), only the argmax token t*
  * of each non-zero entry receives gradient:
@@ -22,7 +24,7 @@ import { MaxFold, sparseBackward, type FoldSegment } from './head-kernels.ts';
  */
 
 export interface MaxFirstOptions {
-  /** Most elements in one chunk of logits [token rows, vocab]. Default 8M (32 MB). */
+  /** Most elements in one chunk of logits [token rows, vocab] where logits are materialized. Default 8M (32 MB). */
   maxChunkElements?: number;
   /** No gradient bookkeeping: for encoding only. Default false. */
   inference?: boolean;
@@ -41,6 +43,11 @@ interface Pooled {
 function poolRawProjection(rows: tf.Tensor2D, layout: PackedLayout, weight: tf.Tensor2D, options: MaxFirstOptions): Pooled {
   const [tokens, dim] = rows.shape;
   const vocab = weight.shape[0];
+  if (projectMaxSupports(dim)) {
+    const segments = layout.lengths.map((count, b) => ({ start: layout.offsets[b]!, count, out: b }));
+    // The kernel copies both inputs into its own memory at once, before any tfjs call can move the heap.
+    return projectMax(tokens > 0 ? readFloat32(rows) : new Float32Array(0), readFloat32(weight), vocab, dim, segments, layout.batch);
+  }
   const fold = new MaxFold(vocab, layout.batch);
   if (tokens > 0) {
     const chunkRows = Math.max(1, Math.floor((options.maxChunkElements ?? DEFAULT_CHUNK) / vocab));
@@ -153,6 +160,38 @@ export function spladeMaxFirstPacked(
   }
   if (rows.shape[0] !== layout.flat.length) throw new Error(`${rows.shape[0]} rows for a layout of ${layout.flat.length} tokens`);
   return maxFirstPacked(rows, layout, decoderWeight, decoderBias, options);
+}
+
+/** SPLADE weights of a batch for encoding, with where each weight's max came from. */
+export interface PooledWeights {
+  /** log1p(relu(max_t x + bias)), [batch × vocab]. */
+  weights: Float32Array;
+  /** The input position (layout column) of the token that gave each max, [batch × vocab]; −1 for an empty sequence. */
+  positions: Int32Array;
+}
+
+/**
+ * The max-first head for encoding only (no gradient): the same weights as `spladeMaxFirstPacked`, as plain
+ * arrays, plus each entry's argmax position in its sequence.
+ */
+export function spladeMaxFirstPooled(
+  rows: tf.Tensor2D,
+  layout: PackedLayout,
+  decoderWeight: tf.Tensor2D,
+  decoderBias: tf.Tensor1D,
+  options: Pick<MaxFirstOptions, 'maxChunkElements'> = {},
+): PooledWeights {
+  if (decoderWeight.shape[1] !== rows.shape[1]) {
+    throw new Error(`decoder weight is [${decoderWeight.shape}] but hidden size is ${rows.shape[1]}`);
+  }
+  if (rows.shape[0] !== layout.flat.length) throw new Error(`${rows.shape[0]} rows for a layout of ${layout.flat.length} tokens`);
+  const vocab = decoderWeight.shape[0];
+  const pooled = poolRawProjection(rows, layout, decoderWeight, options);
+  const w = tf.tidy(() => tf.log1p(tf.relu(tf.add(tf.tensor2d(pooled.max, [layout.batch, vocab]), decoderBias))));
+  const weights = w.dataSync() as Float32Array;
+  w.dispose();
+  const positions = pooled.arg.map((r) => (r < 0 ? -1 : layout.columns[r]!));
+  return { weights, positions };
 }
 
 /**

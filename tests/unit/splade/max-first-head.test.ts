@@ -38,14 +38,17 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
 }
 
-describe('spladeMaxFirst', () => {
+// H = 4: the fused SIMD kernel (projectMax); H = 6 (not a multiple of 4): matMul chunks folded into a running max.
+describe.each([
+  { H: 4, path: 'fused kernel' },
+  { H: 6, path: 'matMul chunks' },
+])('spladeMaxFirst ($path)', ({ H }) => {
   beforeAll(async () => {
     await selectBackend('wasm');
   });
 
   const B = 3;
   const T = 5;
-  const H = 4;
   const V = 7;
   // Row 0 full, row 1 right-padded, row 2 with a hole (the head must honour any mask, not only suffixes).
   const maskRows = [

@@ -8,13 +8,19 @@ import { packedLayout, unpackRows } from '../../../src/core/tensor/packed.ts';
 import { Rng } from '../../../src/core/train/rng.ts';
 import { softmax } from '../../helpers/float64.ts';
 
-/** Padded attention with an additive key mask, left to tfjs autograd (4-D products with transpose flags). */
-function naive(qkv: tf.Tensor2D, mask: number[][], heads: number): tf.Tensor2D {
+/**
+ * Padded attention with an additive key mask (and, given `halfWindow`, the band |i − j| ≤ halfWindow), left to
+ * tfjs autograd (4-D products with transpose flags).
+ */
+function naive(qkv: tf.Tensor2D, mask: number[][], heads: number, halfWindow?: number): tf.Tensor2D {
   const [B, T] = [mask.length, mask[0]!.length];
   const H = qkv.shape[1] / 3;
   const d = H / heads;
   const [q, k, v] = tf.split(qkv, 3, 1).map((x) => tf.transpose(tf.reshape(x, [B, T, heads, d]), [0, 2, 1, 3]));
-  const bias = tf.reshape(tf.tensor2d(mask.flat().map((m) => (m ? 0 : -1e9)), [B, T]), [B, 1, 1, T]);
+  const visible = mask.flatMap((row) =>
+    Array.from({ length: T }, (_, i) => row.map((m, j) => (m && (halfWindow === undefined || Math.abs(i - j) <= halfWindow) ? 0 : -1e9))),
+  );
+  const bias = tf.reshape(tf.tensor(visible.flat()), [B, 1, T, T]);
   const probs = tf.softmax(tf.add(tf.div(tf.matMul(q!, k!, false, true), Math.sqrt(d)), bias));
   return tf.reshape(tf.transpose(tf.matMul(probs, v!), [0, 2, 1, 3]), [B * T, H]) as tf.Tensor2D;
 }
@@ -42,11 +48,11 @@ describe('packedSelfAttention', () => {
     return Float32Array.from({ length: B * T * 3 * H }, () => rng.normal());
   }
 
-  it('matches float64 attention over each sequence’s real tokens', () => {
+  it.each([undefined, 1])('matches float64 attention over each sequence’s real tokens (half window %s)', (halfWindow) => {
     const x = data(1);
     const out = tf.tidy(() => {
       const packed = gatherRows(tf.tensor2d(x, [B * T, 3 * H]), tf.tensor1d(layout.flat, 'int32')) as tf.Tensor2D;
-      return unpackRows(packedSelfAttention(packed, layout, heads), layout).arraySync();
+      return unpackRows(packedSelfAttention(packed, layout, heads, { halfWindow }), layout).arraySync();
     });
     const d = H / heads;
     const at = (b: number, t: number, part: number, j: number): number => x[(b * T + t) * 3 * H + part * H + j]!;
@@ -58,7 +64,8 @@ describe('packedSelfAttention', () => {
           continue;
         }
         for (let h = 0; h < heads; h++) {
-          const keys = [0, 1, 2, 3].filter((u) => mask[b]![u]);
+          // Keys by position: the window counts positions, so a hole in the mask still counts as a step.
+          const keys = [0, 1, 2, 3].filter((u) => mask[b]![u] && (halfWindow === undefined || Math.abs(t - u) <= halfWindow));
           const p = softmax(keys.map((u) => [...Array(d).keys()].reduce((s, j) => s + at(b, t, 0, h * d + j) * at(b, u, 1, h * d + j), 0) / Math.sqrt(d)));
           for (let j = 0; j < d; j++) {
             const want = keys.reduce((s, u, i) => s + p[i]! * at(b, u, 2, h * d + j), 0);
@@ -69,20 +76,48 @@ describe('packedSelfAttention', () => {
     }
   });
 
-  it('gives the gradients of autograd on padded, masked attention (≤ 1e-5)', () => {
+  it.each([undefined, 1])('gives the gradients of autograd on padded, masked attention (≤ 1e-5; half window %s)', (halfWindow) => {
     const x = tf.tensor2d(data(2), [B * T, 3 * H]);
     const rng = new Rng(3);
     const realRows = mask.flat().map((m) => (m ? 1 : 0));
     const probe = tf.mul(tf.tensor2d(Float32Array.from({ length: B * T * H }, () => rng.normal()), [B * T, H]), tf.tensor2d(realRows, [B * T, 1]));
     const ours = tf.grad((xx: tf.Tensor) => {
       const packed = gatherRows(xx as tf.Tensor2D, tf.tensor1d(layout.flat, 'int32')) as tf.Tensor2D;
-      return tf.sum(tf.mul(unpackRows(packedSelfAttention(packed, layout, heads), layout), probe));
+      return tf.sum(tf.mul(unpackRows(packedSelfAttention(packed, layout, heads, { halfWindow }), layout), probe));
     })(x);
-    const plain = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(naive(xx as tf.Tensor2D, mask, heads), probe)))(x);
+    const plain = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(naive(xx as tf.Tensor2D, mask, heads, halfWindow), probe)))(x);
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(ours, plain))).dataSync()[0]!);
     expect(diff).toBeLessThan(1e-5);
     expect(tf.tidy(() => tf.max(tf.abs(plain)).dataSync()[0]!)).toBeGreaterThan(1e-2);
     tf.dispose([x, probe, ours, plain]);
+  });
+
+  it('matches padded autograd on longer sequences and wider heads, forward and gradient (half window 3 and none)', () => {
+    // Lengths 13, 9 and 1 around the kernel's 4-row tiles and 8-column blocks; head size 12.
+    const [b2, t2, h2, heads2] = [3, 13, 24, 2];
+    const lengths = [13, 9, 1];
+    const mask2 = lengths.map((n) => Array.from({ length: t2 }, (_, t) => (t < n ? 1 : 0)));
+    const layout2 = packedLayout(mask2.flat(), b2, t2);
+    const rng = new Rng(11);
+    const x = tf.tensor2d(Float32Array.from({ length: b2 * t2 * 3 * h2 }, () => rng.normal()), [b2 * t2, 3 * h2]);
+    const probe = tf.mul(
+      tf.tensor2d(Float32Array.from({ length: b2 * t2 * h2 }, () => rng.normal()), [b2 * t2, h2]),
+      tf.tensor2d(mask2.flat(), [b2 * t2, 1]),
+    );
+    for (const halfWindow of [3, undefined]) {
+      const ours = (xx: tf.Tensor): tf.Tensor2D => {
+        const packed = gatherRows(xx as tf.Tensor2D, tf.tensor1d(layout2.flat, 'int32')) as tf.Tensor2D;
+        return unpackRows(packedSelfAttention(packed, layout2, heads2, { halfWindow }), layout2);
+      };
+      const fwd = tf.tidy(() => tf.max(tf.abs(tf.mul(tf.sub(ours(x), naive(x, mask2, heads2, halfWindow)), tf.tensor2d(mask2.flat(), [b2 * t2, 1])))).dataSync()[0]!);
+      expect(fwd).toBeLessThan(1e-5);
+      const g1 = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(ours(xx), probe)))(x);
+      const g2 = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(naive(xx as tf.Tensor2D, mask2, heads2, halfWindow), probe)))(x);
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(g1, g2))).dataSync()[0]!)).toBeLessThan(1e-5);
+      expect(tf.tidy(() => tf.max(tf.abs(g2)).dataSync()[0]!)).toBeGreaterThan(1e-2);
+      tf.dispose([g1, g2]);
+    }
+    tf.dispose([x, probe]);
   });
 
   it('applies seeded dropout to the probabilities with the matching gradient', () => {

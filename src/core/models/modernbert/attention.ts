@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { packedSelfAttention } from '../../tensor/attention.ts';
+import type { PackedLayout } from '../../tensor/packed.ts';
 import { linear } from './linear.ts';
 import { applyRope, type RopeTables } from './rope.ts';
 
@@ -51,5 +53,39 @@ export function attention(x: tf.Tensor2D, p: AttentionParams, s: AttentionShape,
     const perToken = tf.transpose(tf.reshape(context, [batch, numHeads, seq, headDim]), [0, 2, 1, 3]);
     const merged = tf.reshape(perToken, [batch * seq, hidden]) as tf.Tensor2D;
     return dropout(linear(merged, p.woT, p.bo), run.dropout);
+  });
+}
+
+export interface PackedAttentionRun {
+  layout: PackedLayout;
+  /** Tables at every packed token's own position, [tokens, 1, headDim]. */
+  rope: RopeTables;
+  numHeads: number;
+  headDim: number;
+  /** Local layers: local_attention // 2; absent for global layers. */
+  halfWindow?: number;
+  dropout: number;
+}
+
+/**
+ * The same attention on packed real tokens x [tokens, hidden] (no padding): the projections are plain 2-D
+ * products over all tokens, RoPE rotates each token at its own position, and packedSelfAttention attends
+ * within each sequence (inside the window on local layers). Equal to `attention` at every real token.
+ */
+export function packedAttention(x: tf.Tensor2D, p: AttentionParams, run: PackedAttentionRun): tf.Tensor2D {
+  return tf.tidy(() => {
+    const { numHeads, headDim } = run;
+    const tokens = x.shape[0];
+    const hidden = numHeads * headDim;
+    const qkv = linear(x, p.wqkvT, p.bqkv);
+    // q and k rotate together: [tokens, 2·heads, headDim] against tables [tokens, 1, headDim].
+    const qk = tf.reshape(tf.slice(qkv, [0, 0], [tokens, 2 * hidden]), [tokens, 2 * numHeads, headDim]);
+    const rotated = tf.reshape(applyRope(qk, run.rope), [tokens, 2 * hidden]);
+    const v = tf.slice(qkv, [0, 2 * hidden], [tokens, hidden]);
+    const context = packedSelfAttention(tf.concat([rotated, v], 1) as tf.Tensor2D, run.layout, numHeads, {
+      rate: run.dropout,
+      halfWindow: run.halfWindow,
+    });
+    return dropout(linear(context, p.woT, p.bo), run.dropout);
   });
 }

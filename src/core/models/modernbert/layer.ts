@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { attention, type AttentionParams, type AttentionRun, type AttentionShape } from './attention.ts';
+import type { AttentionParams } from './attention.ts';
 import type { ActivationName, LayerKind } from './config.ts';
 import { layerNorm } from './layer-norm.ts';
 import { mlp, type MlpParams } from './mlp.ts';
@@ -19,8 +19,8 @@ export interface LayerParams {
 }
 
 export interface LayerRun {
-  shape: AttentionShape;
-  attention: AttentionRun;
+  /** The layer's attention on its normed input, [n, hidden] → [n, hidden] (padded or packed rows). */
+  attend: (x: tf.Tensor2D, p: AttentionParams) => tf.Tensor2D;
   normEps: number;
   activation: ActivationName;
   mlpDropout: number;
@@ -30,11 +30,11 @@ export function norm<T extends tf.Tensor>(x: T, p: NormParams, eps: number): T {
   return layerNorm(x, p.weight, p.bias, eps);
 }
 
-/** Pre-norm encoder layer: h = x + attn(attn_norm(x)); out = h + mlp(mlp_norm(h)). x is [batch·seq, hidden]. */
+/** Pre-norm encoder layer: h = x + attn(attn_norm(x)); out = h + mlp(mlp_norm(h)). x is [rows, hidden]. */
 export function encoderLayer(x: tf.Tensor2D, p: LayerParams, run: LayerRun): tf.Tensor2D {
   return tf.tidy(() => {
     const attnIn = p.attnNorm ? norm(x, p.attnNorm, run.normEps) : x;
-    const h = tf.add(x, attention(attnIn, p.attn, run.shape, run.attention)) as tf.Tensor2D;
+    const h = tf.add(x, run.attend(attnIn, p.attn)) as tf.Tensor2D;
     return tf.add<tf.Tensor2D>(h, mlp(norm(h, p.mlpNorm, run.normEps), p.mlp, run.activation, run.mlpDropout));
   });
 }

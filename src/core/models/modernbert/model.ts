@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../../errors.ts';
-import type { MaskedLmModel, MlmModelInfo, WeightMap } from '../types.ts';
+import type { MaskedLmModel, MlmModelInfo, PackedHidden, WeightMap } from '../types.ts';
 import { MODERNBERT_ARCHITECTURE, type ModernBertConfig } from './config.ts';
-import { modernBertHeadHidden } from './forward.ts';
+import { modernBertHeadHidden, modernBertPackedHeadHidden } from './forward.ts';
 import { paramTree, type ParamTree } from './param-tree.ts';
 import { DECODER_BIAS, DECODER_WEIGHT, exportParam, loadParam, paramSpecs, type ParamSpec } from './params.ts';
 
@@ -57,13 +57,23 @@ export class ModernBertMaskedLm implements MaskedLmModel {
   }
 
   headHidden(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D, training = false): tf.Tensor3D {
+    this.checkInputs(inputIds, attentionMask);
+    return modernBertHeadHidden(this.cfg, this.tree, inputIds, attentionMask, training);
+  }
+
+  /** `headHidden` at the real tokens only, computed without work on padding (see modernBertPackedHeadHidden). */
+  packedHeadHidden(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D, training = false): PackedHidden {
+    this.checkInputs(inputIds, attentionMask);
+    return modernBertPackedHeadHidden(this.cfg, this.tree, inputIds, attentionMask, training);
+  }
+
+  private checkInputs(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D): void {
     this.assertLive();
     if (inputIds.rank !== 2 || attentionMask.rank !== 2 || inputIds.shape.some((d, i) => d !== attentionMask.shape[i])) {
       throw new Error(
         `inputIds [${inputIds.shape.join(', ')}] and attentionMask [${attentionMask.shape.join(', ')}] must both be [batch, seq]`,
       );
     }
-    return modernBertHeadHidden(this.cfg, this.tree, inputIds, attentionMask, training);
   }
 
   rescaleHead(k: number): void {

@@ -1,0 +1,106 @@
+;; A small dense product for attention over one sequence (see ../packed-attention-kernel.ts). Build:
+;; node scripts/build-wasm.mjs (needs wat2wasm from wabt); the bytes are embedded in small-gemm-wasm.ts.
+(module
+  (memory (export "memory") 1)
+
+  ;; C = A·B for row-major f32 matrices with leading dimensions (in elements): A [m, k] (lda), B [k, n] (ldb),
+  ;; C [m, n] (ldc). Columns go in blocks of 8, so C receives ceil(n/8)·8 columns: ldc must leave room for
+  ;; them and B must be readable that far (what the padding columns of C hold is unspecified). Each entry sums
+  ;; k in order. Four rows of A at a time (8 accumulators in registers), the last rows one by one.
+  (func (export "gemm")
+    (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32)
+    (param $c i32) (param $ldc i32)
+    (local $i i32) (local $jb i32) (local $kb i32) (local $bp i32) (local $nBytes i32) (local $kBytes i32)
+    (local $ldaBytes i32) (local $ldbBytes i32) (local $ldcBytes i32)
+    (local $a0 i32) (local $o0 i32) (local $a1 i32) (local $o1 i32) (local $a2 i32) (local $o2 i32) (local $a3 i32) (local $o3 i32)
+    (local $c0l v128) (local $c0h v128) (local $c1l v128) (local $c1h v128) (local $c2l v128) (local $c2h v128) (local $c3l v128) (local $c3h v128)
+    (local $bl v128) (local $bh v128) (local $sp v128)
+    (local.set $nBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $kBytes (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $ldaBytes (i32.shl (local.get $lda) (i32.const 2)))
+    (local.set $ldbBytes (i32.shl (local.get $ldb) (i32.const 2)))
+    (local.set $ldcBytes (i32.shl (local.get $ldc) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $iDone
+      (loop $iLoop
+        (br_if $iDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+            (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ldaBytes))))
+            (local.set $o0 (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldcBytes))))
+            (local.set $a1 (i32.add (local.get $a0) (local.get $ldaBytes)))
+            (local.set $o1 (i32.add (local.get $o0) (local.get $ldcBytes)))
+            (local.set $a2 (i32.add (local.get $a1) (local.get $ldaBytes)))
+            (local.set $o2 (i32.add (local.get $o1) (local.get $ldcBytes)))
+            (local.set $a3 (i32.add (local.get $a2) (local.get $ldaBytes)))
+            (local.set $o3 (i32.add (local.get $o2) (local.get $ldcBytes)))
+            (local.set $jb (i32.const 0))
+            (block $jTDone
+              (loop $jTLoop
+                (br_if $jTDone (i32.ge_u (local.get $jb) (local.get $nBytes)))
+                (local.set $c0l (v128.const f32x4 0 0 0 0)) (local.set $c0h (v128.const f32x4 0 0 0 0))
+                (local.set $c1l (v128.const f32x4 0 0 0 0)) (local.set $c1h (v128.const f32x4 0 0 0 0))
+                (local.set $c2l (v128.const f32x4 0 0 0 0)) (local.set $c2h (v128.const f32x4 0 0 0 0))
+                (local.set $c3l (v128.const f32x4 0 0 0 0)) (local.set $c3h (v128.const f32x4 0 0 0 0))
+                (local.set $kb (i32.const 0))
+                (local.set $bp (i32.add (local.get $b) (local.get $jb)))
+                (block $kDone
+                  (loop $kLoop
+                    (br_if $kDone (i32.ge_u (local.get $kb) (local.get $kBytes)))
+                    (local.set $bl (v128.load (local.get $bp)))
+                    (local.set $bh (v128.load offset=16 (local.get $bp)))
+                    (local.set $sp (v128.load32_splat (i32.add (local.get $a0) (local.get $kb))))
+                    (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $sp) (local.get $bl))))
+                    (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $sp) (local.get $bh))))
+                    (local.set $sp (v128.load32_splat (i32.add (local.get $a1) (local.get $kb))))
+                    (local.set $c1l (f32x4.add (local.get $c1l) (f32x4.mul (local.get $sp) (local.get $bl))))
+                    (local.set $c1h (f32x4.add (local.get $c1h) (f32x4.mul (local.get $sp) (local.get $bh))))
+                    (local.set $sp (v128.load32_splat (i32.add (local.get $a2) (local.get $kb))))
+                    (local.set $c2l (f32x4.add (local.get $c2l) (f32x4.mul (local.get $sp) (local.get $bl))))
+                    (local.set $c2h (f32x4.add (local.get $c2h) (f32x4.mul (local.get $sp) (local.get $bh))))
+                    (local.set $sp (v128.load32_splat (i32.add (local.get $a3) (local.get $kb))))
+                    (local.set $c3l (f32x4.add (local.get $c3l) (f32x4.mul (local.get $sp) (local.get $bl))))
+                    (local.set $c3h (f32x4.add (local.get $c3h) (f32x4.mul (local.get $sp) (local.get $bh))))
+                    (local.set $bp (i32.add (local.get $bp) (local.get $ldbBytes)))
+                    (local.set $kb (i32.add (local.get $kb) (i32.const 4)))
+                    (br $kLoop)))
+                (v128.store (i32.add (local.get $o0) (local.get $jb)) (local.get $c0l))
+                (v128.store offset=16 (i32.add (local.get $o0) (local.get $jb)) (local.get $c0h))
+                (v128.store (i32.add (local.get $o1) (local.get $jb)) (local.get $c1l))
+                (v128.store offset=16 (i32.add (local.get $o1) (local.get $jb)) (local.get $c1h))
+                (v128.store (i32.add (local.get $o2) (local.get $jb)) (local.get $c2l))
+                (v128.store offset=16 (i32.add (local.get $o2) (local.get $jb)) (local.get $c2h))
+                (v128.store (i32.add (local.get $o3) (local.get $jb)) (local.get $c3l))
+                (v128.store offset=16 (i32.add (local.get $o3) (local.get $jb)) (local.get $c3h))
+                (local.set $jb (i32.add (local.get $jb) (i32.const 32)))
+                (br $jTLoop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iLoop)))
+    (block $rDone
+      (loop $rLoop
+        (br_if $rDone (i32.ge_u (local.get $i) (local.get $m)))
+            (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ldaBytes))))
+            (local.set $o0 (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldcBytes))))
+            (local.set $jb (i32.const 0))
+            (block $jRDone
+              (loop $jRLoop
+                (br_if $jRDone (i32.ge_u (local.get $jb) (local.get $nBytes)))
+                (local.set $c0l (v128.const f32x4 0 0 0 0)) (local.set $c0h (v128.const f32x4 0 0 0 0))
+                (local.set $kb (i32.const 0))
+                (local.set $bp (i32.add (local.get $b) (local.get $jb)))
+                (block $kDone
+                  (loop $kLoop
+                    (br_if $kDone (i32.ge_u (local.get $kb) (local.get $kBytes)))
+                    (local.set $bl (v128.load (local.get $bp)))
+                    (local.set $bh (v128.load offset=16 (local.get $bp)))
+                    (local.set $sp (v128.load32_splat (i32.add (local.get $a0) (local.get $kb))))
+                    (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $sp) (local.get $bl))))
+                    (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $sp) (local.get $bh))))
+                    (local.set $bp (i32.add (local.get $bp) (local.get $ldbBytes)))
+                    (local.set $kb (i32.add (local.get $kb) (i32.const 4)))
+                    (br $kLoop)))
+                (v128.store (i32.add (local.get $o0) (local.get $jb)) (local.get $c0l))
+                (v128.store offset=16 (i32.add (local.get $o0) (local.get $jb)) (local.get $c0h))
+                (local.set $jb (i32.add (local.get $jb) (i32.const 32)))
+                (br $jRLoop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rLoop))))
+)
