@@ -25,8 +25,9 @@ export const COMMON = { batchSize: 16, maxLength: 128, checkpointEvery: 100 };
 /**
  * Sized for a 2-core machine shared with other work (docs/demo.md). ModernBERT masks 30% of the tokens and
  * has a 65% larger vocabulary, so a step costs about 2.5× a BERT step: it gets fewer steps. Stage 1 at lr 1e-3
- * left both models predicting frequent tokens everywhere (held-out accuracy ~7%, the unigram plateau); at 5e-3
- * a 200-step trial from there passed it (10.5% held-out), so stage 2 continues at 5e-3.
+ * left both models predicting the same frequent tokens at every mask (held-out accuracy ~7%, the unigram
+ * plateau), and 300 more steps at that rate did not change it; a 200-step trial at 5e-3 did better (10.5%
+ * held-out), so stage 2 continues at 5e-3.
  */
 export const RECIPES: readonly BackboneRecipe[] = [
   {
