@@ -79,7 +79,7 @@ describe('demo.info and demo.run', () => {
       k: 16,
       seed: 42,
       steps: 100,
-      train: { split: 'train', batchSize: 16, lr: 5e-4, evalDataset: 'cranfield', evalSplit: 'test', evalExtra: ['med'] },
+      train: { split: 'train', batchSize: 16, lr: 5e-4, lambdaQ: 5e-3, lambdaD: 5e-3, evalDataset: 'cranfield', evalSplit: 'test', evalExtra: ['med'] },
     });
     // maxParallel 2: the first two went to (stand-in) processes, the rest wait in the queue.
     expect(started).toEqual(runIds.slice(0, 2));
