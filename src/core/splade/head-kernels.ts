@@ -1,3 +1,4 @@
+import { embeddedWasm, type WasmMemory } from '../tensor/embedded-wasm.ts';
 import { SPARSE_HEAD_WASM } from './wasm/sparse-head-wasm.ts';
 
 /*
@@ -7,16 +8,6 @@ import { SPARSE_HEAD_WASM } from './wasm/sparse-head-wasm.ts';
  * instance per thread). Shapes the SIMD code cannot take (vocabulary < 4, hidden size not a multiple of 4) go
  * through plain loops with the same semantics.
  */
-
-/** The WebAssembly API as used here (this project's TypeScript libs do not declare it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
 
 interface HeadExports {
   memory: WasmMemory;
@@ -28,16 +19,7 @@ interface HeadExports {
   projectMax(Vp: number, H: number, x: number, wp: number, nSegs: number, segs: number, max: number, arg: number): void;
 }
 
-let exportsCache: HeadExports | undefined;
-
-function kernels(): HeadExports {
-  if (!exportsCache) {
-    const bytes = Buffer.from(SPARSE_HEAD_WASM, 'base64');
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    exportsCache = new wasm.Instance(new wasm.Module(bytes), {}).exports as HeadExports;
-  }
-  return exportsCache;
-}
+const kernels = embeddedWasm<HeadExports>(SPARSE_HEAD_WASM);
 
 /** Byte offsets of consecutive regions (16-byte aligned) in the module memory, grown to fit. */
 function reserve(k: HeadExports, sizes: number[]): number[] {

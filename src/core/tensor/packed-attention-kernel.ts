@@ -1,3 +1,4 @@
+import { embeddedWasm, type WasmMemory } from './embedded-wasm.ts';
 import { SMALL_GEMM_WASM } from './wasm/small-gemm-wasm.ts';
 
 /*
@@ -9,29 +10,12 @@ import { SMALL_GEMM_WASM } from './wasm/small-gemm-wasm.ts';
  * dispatch and copies) that the same work takes as tensor ops.
  */
 
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
 interface GemmExports {
   memory: WasmMemory;
   gemm(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
 }
 
-let exportsCache: GemmExports | undefined;
-
-function kernels(): GemmExports {
-  if (!exportsCache) {
-    const bytes = Buffer.from(SMALL_GEMM_WASM, 'base64');
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    exportsCache = new wasm.Instance(new wasm.Module(bytes), {}).exports as GemmExports;
-  }
-  return exportsCache;
-}
+const kernels = embeddedWasm<GemmExports>(SMALL_GEMM_WASM);
 
 /** One sequence: packed rows [start, start + len); `bias` [len × len] is added to the scaled scores. */
 export interface KernelSequence {
