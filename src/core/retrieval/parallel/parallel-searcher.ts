@@ -1,6 +1,7 @@
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { InputError } from '../../errors.ts';
+import { startWorkers } from '../../workers/start-workers.ts';
 import type { PostingsView } from '../postings-view.ts';
 import { DEFAULT_SEARCH_METHOD, type SearchMethod, type SearchResult } from '../searcher.ts';
 import { sharedArray, toShared } from '../shared-arrays.ts';
@@ -81,38 +82,7 @@ export class ParallelSearcher {
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`thread count must be a positive integer, got ${threads}`);
     const init: SearchWorkerInit = { postings: sharedPostings(index) };
     const url = new URL('./search-worker-bootstrap.mjs', import.meta.url);
-    const workers: Worker[] = [];
-    const ready: Promise<void>[] = [];
-    const detach: (() => void)[] = [];
-    for (let i = 0; i < threads; i++) {
-      const w = new Worker(url, { workerData: init });
-      workers.push(w);
-      ready.push(
-        new Promise<void>((resolve, reject) => {
-          const onMessage = (m: FromSearchWorker): void => {
-            if (m.type === 'ready') resolve();
-            else reject(new Error(m.type === 'error' ? m.message : `unexpected ${m.type} from a starting search worker`));
-          };
-          const onExit = (code: number): void => reject(new Error(`a search worker exited while starting (code ${code})`));
-          w.on('message', onMessage);
-          w.on('error', reject);
-          w.on('exit', onExit);
-          detach.push(() => {
-            w.off('message', onMessage);
-            w.off('error', reject);
-            w.off('exit', onExit);
-          });
-        }),
-      );
-    }
-    try {
-      await Promise.all(ready);
-    } catch (err) {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw err;
-    } finally {
-      for (const d of detach) d();
-    }
+    const { workers } = await startWorkers(url, Array<SearchWorkerInit>(threads).fill(init), 'a search worker', (m: FromSearchWorker) => m.type === 'ready');
     // Idle workers do not keep the process alive; each batch holds them while it runs.
     for (const w of workers) w.unref();
     return new ParallelSearcher(workers, index.numDocs);

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkers } from '../../workers/start-workers.ts';
 import type { WeightMap } from '../../models/types.ts';
 import type { AdamWState } from '../adamw.ts';
 import type { TrainBatch, TrainStepMetrics } from '../train-step.ts';
@@ -57,42 +58,10 @@ export class ParallelTrainer {
     const barrierBuffer = SharedBarrier.allocate();
     const barrier = new SharedBarrier(barrierBuffer, parties);
     const url = new URL('./worker-bootstrap.mjs', import.meta.url);
-    const workers: Worker[] = [];
-    const detach: (() => void)[] = [];
-    const ready: Promise<Extract<FromWorker, { type: 'ready' }>>[] = [];
-    for (let rank = 0; rank < parties; rank++) {
-      const init: WorkerInit = { rank, parties, barrier: barrierBuffer, config };
-      const w = new Worker(url, { workerData: init });
-      workers.push(w);
-      ready.push(
-        new Promise((resolve, reject) => {
-          const onMessage = (m: FromWorker): void => {
-            if (m.type === 'ready') resolve(m);
-            else reject(new Error(m.type === 'error' ? m.message : `unexpected ${m.type} from a starting worker`));
-          };
-          const onExit = (code: number): void => reject(new Error(`a training worker exited while starting (code ${code})`));
-          w.on('message', onMessage);
-          w.on('error', reject);
-          w.on('exit', onExit);
-          // Only these listeners go: Worker keeps internal ones of its own.
-          detach.push(() => {
-            w.off('message', onMessage);
-            w.off('error', reject);
-            w.off('exit', onExit);
-          });
-        }),
-      );
-    }
-    let replies: Extract<FromWorker, { type: 'ready' }>[];
-    try {
-      replies = await Promise.all(ready);
-    } catch (err) {
-      barrier.abort();
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw err;
-    } finally {
-      for (const d of detach) d();
-    }
+    const inits = Array.from({ length: parties }, (_, rank): WorkerInit => ({ rank, parties, barrier: barrierBuffer, config }));
+    const { workers, replies } = await startWorkers(url, inits, 'a training worker', (m: FromWorker): m is Extract<FromWorker, { type: 'ready' }> => m.type === 'ready', () =>
+      barrier.abort(),
+    );
     const { layout, vocab, backend } = replies[0]!;
     const trainer = new ParallelTrainer(workers, barrier, layout, vocab, backend);
     try {
