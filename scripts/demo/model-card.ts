@@ -180,6 +180,8 @@ ${table(['text', 'top 5 at the mask (probability)'], input.fillMask.map((r) => [
 ## MLM head (\`lsr head-stats --k 1,4,16\`, on the stored model)
 
 Decoder ${stats.tied ? 'tied' : 'untied'}, vocabulary ${stats.vocab_size}. Rescaling by k divides the decoder weight and bias.
+Mean cosine of two different decoder rows: ${stats.decoder_rows_mean_cosine === null ? '–' : stats.decoder_rows_mean_cosine.toFixed(3)} (0 for isotropic rows; see docs/demo.md, "Why the
+expansions are noise").
 
 ${table(['k', 'decoder ‖W‖_F', 'mean row ‖w‖₂', 'bias ‖b‖₂', 'mean ‖logits‖₂', 'SPLADE nnz (mean)', 'SPLADE max'], kRows)}
 

@@ -23,6 +23,7 @@ function table(stats: HeadStats): string {
   return [
     `${stats.architecture}, vocabulary ${stats.vocab_size}, decoder ${stats.tied ? 'tied to' : 'untied from'} the input embeddings`,
     `${stats.texts} texts, ${stats.tokens} tokens (max length ${stats.max_length})`,
+    `decoder rows: mean pairwise cosine ${stats.decoder_rows_mean_cosine === null ? '-' : stats.decoder_rows_mean_cosine.toFixed(3)} (near 0: isotropic; large: rare tokens' rows share one direction)`,
     line(head),
     ...rows.map(line),
   ].join('\n');

@@ -30,6 +30,12 @@ export interface HeadStats {
   texts: number;
   tokens: number;
   max_length: number;
+  /**
+   * Mean cosine similarity of two different decoder rows (k-invariant). Near 0 for isotropic rows; large
+   * when rarely predicted tokens' rows have drifted along one shared direction (representation degeneration),
+   * the rows SPLADE fine-tuning then tends to recruit as meaningless expansion terms. Null with < 2 non-zero rows.
+   */
+  decoder_rows_mean_cosine: number | null;
   by_k: Record<string, HeadStatsForK>;
 }
 
@@ -114,6 +120,26 @@ export function meanPairwiseCosine(vectors: readonly SparseWeights[]): number | 
   return sum / pairs;
 }
 
+/**
+ * Mean cosine over the pairs of different non-zero rows of a row-major [rows, cols] matrix, exactly and in
+ * one pass: with u_j the unit rows and s = Σ u_j, Σ_{i≠j} u_i·u_j = |s|² − n.
+ */
+export function meanPairwiseRowCosine(W: Float32Array, rows: number, cols: number): number | null {
+  const s = new Float64Array(cols);
+  let n = 0;
+  for (let j = 0; j < rows; j++) {
+    const row = W.subarray(j * cols, (j + 1) * cols);
+    const norm = l2(row);
+    if (norm === 0) continue;
+    for (let c = 0; c < cols; c++) s[c]! += row[c]! / norm;
+    n++;
+  }
+  if (n < 2) return null;
+  let sq = 0;
+  for (let c = 0; c < cols; c++) sq += s[c]! * s[c]!;
+  return (sq - n) / (n * (n - 1));
+}
+
 function l2(data: Float32Array): number {
   let s = 0;
   for (let i = 0; i < data.length; i++) s += data[i]! * data[i]!;
@@ -140,6 +166,7 @@ export async function computeHeadStats(
   for (let j = 0; j < V; j++) rowNormSum += l2(W.subarray(j * H, (j + 1) * H));
   const frob = l2(W);
   const biasNorm = l2(b);
+  const rowCosine = meanPairwiseRowCosine(W, V, H);
 
   const maxLength = Math.min(opts.maxLength ?? defaultMaxLength(model.info, tokenizer), model.info.maxPositions);
   const batchSize = opts.batchSize ?? 16;
@@ -215,6 +242,7 @@ export async function computeHeadStats(
     texts: texts.length,
     tokens,
     max_length: maxLength,
+    decoder_rows_mean_cosine: rowCosine,
     by_k: byK,
   };
 }

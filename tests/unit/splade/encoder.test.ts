@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMaskedLm } from '../../../src/core/models/load.ts';
 import type { MaskedLmModel } from '../../../src/core/models/types.ts';
 import { SpladeEncoder, type SparseVector } from '../../../src/core/splade/encoder.ts';
-import { computeHeadStats } from '../../../src/core/splade/head-stats.ts';
+import { computeHeadStats, meanPairwiseRowCosine } from '../../../src/core/splade/head-stats.ts';
 import { rescaleHead } from '../../../src/core/splade/rescale.ts';
 import { selectBackend } from '../../../src/core/tensor/backend.ts';
 import { loadTokenizer } from '../../../src/core/tokenize/load-tokenizer.ts';
@@ -210,5 +210,46 @@ describe('head-stats', () => {
       expect(direct.tied).toBe(k === 1);
       ckptModel.dispose();
     }
+  });
+});
+
+describe('decoder rows mean cosine', () => {
+  it('is the mean cosine of distinct non-zero rows (hand-computed case)', () => {
+    // rows (1,0), (0,1), (1,1) and a zero row: cosines 0, 1/√2, 1/√2.
+    const W = Float32Array.from([1, 0, 0, 1, 1, 1, 0, 0]);
+    expect(meanPairwiseRowCosine(W, 4, 2)).toBeCloseTo(Math.SQRT2 / 3, 7);
+    expect(meanPairwiseRowCosine(Float32Array.from([3, 4, 0, 0]), 2, 2)).toBeNull();
+    // Rows along one direction, of different lengths (as degenerated rare-token rows are), give 1;
+    // with one of them reversed, the three pairs give 1, −1, −1.
+    expect(meanPairwiseRowCosine(Float32Array.from([1, 2, 2, 4, 0.5, 1]), 3, 2)).toBeCloseTo(1, 7);
+    expect(meanPairwiseRowCosine(Float32Array.from([1, 2, 2, 4, -0.5, -1]), 3, 2)).toBeCloseTo(-1 / 3, 7);
+  });
+
+  it('matches brute force over all pairs, and the head-stats field is k-invariant', async () => {
+    const rows = 37;
+    const cols = 5;
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+    const W = Float32Array.from({ length: rows * cols }, () => rand() + 0.3);
+    let sum = 0;
+    let pairs = 0;
+    for (let a = 0; a < rows; a++) {
+      for (let b = a + 1; b < rows; b++) {
+        let dot = 0;
+        let na = 0;
+        let nb = 0;
+        for (let c = 0; c < cols; c++) {
+          dot += W[a * cols + c]! * W[b * cols + c]!;
+          na += W[a * cols + c]! ** 2;
+          nb += W[b * cols + c]! ** 2;
+        }
+        sum += dot / Math.sqrt(na * nb);
+        pairs++;
+      }
+    }
+    expect(meanPairwiseRowCosine(W, rows, cols)!).toBeCloseTo(sum / pairs, 6);
+    const stats = await computeHeadStats(model, tokenizer, [1, 16], TEXTS.slice(0, 2));
+    const E = bert.weights.get('bert.embeddings.word_embeddings.weight')!.data;
+    expect(stats.decoder_rows_mean_cosine).toBeCloseTo(meanPairwiseRowCosine(Float32Array.from(E), 30522, 16)!, 9);
   });
 });
