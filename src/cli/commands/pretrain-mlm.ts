@@ -22,6 +22,8 @@ async function optionsFrom(ctx: CommandContext): Promise<PretrainOptions> {
     init === undefined ? undefined : await resolveModelFolder(init, { home: ctx.home, onProgress: ctx.progress, signal: ctx.signal }, '--init');
   const packing = a.string('packing') ?? 'concat';
   if (packing !== 'concat' && packing !== 'line') throw new InputError(`expected concat or line, got "${packing}"`, { field: '--packing' });
+  const biasInit = a.string('bias-init') ?? 'zero';
+  if (biasInit !== 'zero' && biasInit !== 'unigram') throw new InputError(`expected zero or unigram, got "${biasInit}"`, { field: '--bias-init' });
   return {
     configFile: initFrom === undefined ? a.required('config') : a.string('config'),
     initFrom,
@@ -43,6 +45,7 @@ async function optionsFrom(ctx: CommandContext): Promise<PretrainOptions> {
     evalEvery: a.number('eval-every', { integer: true, min: 0 }) ?? 200,
     keepCheckpoints: a.number('keep-checkpoints', { integer: true, min: 0 }) ?? 2,
     resume: a.flag('resume'),
+    biasInit,
   };
 }
 
@@ -85,7 +88,7 @@ export const pretrainMlmCommand: Command = {
   usage:
     'pretrain-mlm (--config FILE --tokenizer DIR | --init MODEL [--tokenizer DIR]) --corpus FILE [--heldout FILE] --out DIR [--steps 1000] [--batch-size 16] ' +
     '[--max-length min(128, max_position_embeddings)] [--lr 5e-4] [--warmup-steps N] [--weight-decay 0.01] [--max-grad-norm 1] [--mask-prob P] [--seed 42] ' +
-    '[--packing concat|line] [--checkpoint-every 500] [--eval-every 200] [--keep-checkpoints 2] [--resume] [--json]',
+    '[--packing concat|line] [--bias-init zero|unigram] [--checkpoint-every 500] [--eval-every 200] [--keep-checkpoints 2] [--resume] [--json]',
   booleanFlags: ['resume'],
   async run(ctx) {
     const { io } = ctx;

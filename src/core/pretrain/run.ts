@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readJsonObjectFile } from '../data/json-objects.ts';
@@ -25,6 +26,7 @@ import { buildSequences, type Packing, type SequenceSet, type TokenEncoder } fro
 import { evaluateHeldout, prepareHeldout, type HeldoutSet } from './evaluate.ts';
 import { MlmMasker } from './masking.ts';
 import { mlmTrainStep } from './mlm-step.ts';
+import { unigramLogPrior } from './bias-init.ts';
 import { readSpecialTokens } from './special-tokens.ts';
 
 export interface PretrainOptions {
@@ -61,7 +63,11 @@ export interface PretrainOptions {
   /** Newest checkpoints kept (0: all). */
   keepCheckpoints: number;
   resume: boolean;
+  /** Decoder bias of a fresh model: `zero` (transformers' init, the default) or `unigram` (`unigramLogPrior`). */
+  biasInit?: BiasInit;
 }
+
+export type BiasInit = 'zero' | 'unigram';
 
 export interface PretrainTokenizer extends TokenEncoder {
   vocabSize: number;
@@ -110,6 +116,8 @@ export interface PretrainSummary {
   max_length: number;
   mask_prob: number;
   packing: Packing;
+  /** How the decoder bias of fresh weights started (`zero` also for --init runs). */
+  bias_init: BiasInit;
   seed: number;
   lr: number;
   warmup_steps: number;
@@ -185,6 +193,8 @@ function trajectoryOptions(
     steps: o.steps,
     corpusSequences: corpus.count,
     corpusTokens: corpus.tokens,
+    // Only when set, so that runs from before the option resume unchanged.
+    ...(o.biasInit === 'unigram' ? { biasInit: o.biasInit } : {}),
   };
 }
 
@@ -202,6 +212,7 @@ const OPTION_FIELDS: Record<string, string> = {
   maxGradNorm: '--max-grad-norm',
   corpusSequences: '--corpus',
   corpusTokens: '--corpus',
+  biasInit: '--bias-init',
 };
 
 function mean(xs: readonly number[]): number {
@@ -231,6 +242,9 @@ export async function pretrainMlm(
   checkOptions(opts);
   if ((opts.configFile === undefined) === (opts.initFrom === undefined)) {
     throw new InputError('give either a config (fresh weights) or a model to start from, not both', { field: '--config' });
+  }
+  if (opts.biasInit === 'unigram' && opts.initFrom !== undefined) {
+    throw new InputError('sets the bias of fresh weights only (--config), not of a model given with --init', { field: '--bias-init' });
   }
   const tokenizerDir = opts.tokenizerDir ?? opts.initFrom;
   if (tokenizerDir === undefined) throw new InputError('is required with --config', { field: '--tokenizer' });
@@ -325,6 +339,11 @@ export async function pretrainMlm(
       model = arch.build(config, weights, source);
     } else {
       model = arch.build(config, arch.init(config, configFile, Rng.forStream(opts.seed, 'init')), configFile);
+      if (opts.biasInit === 'unigram') {
+        const prior = tf.tensor1d(unigramLogPrior(corpus.ids, config.vocab_size as number, special.specialIds));
+        model.decoderBias.assign(prior);
+        prior.dispose();
+      }
     }
     maskingRng = Rng.forStream(opts.seed, 'masking');
   }
@@ -416,6 +435,7 @@ export async function pretrainMlm(
       max_length: maxLength,
       mask_prob: maskProb,
       packing: opts.packing,
+      bias_init: opts.biasInit ?? 'zero',
       seed: opts.seed,
       lr: opts.lr,
       warmup_steps: warmup,
