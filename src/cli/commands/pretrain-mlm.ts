@@ -15,6 +15,11 @@ function formatSeconds(s: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
 }
 
+function positive(v: number | undefined, field: string): number | undefined {
+  if (v !== undefined && !(v > 0)) throw new InputError(`expected a positive number, got ${v}`, { field });
+  return v;
+}
+
 async function optionsFrom(ctx: CommandContext): Promise<PretrainOptions> {
   const a = ctx.args;
   const init = a.string('init');
@@ -46,6 +51,7 @@ async function optionsFrom(ctx: CommandContext): Promise<PretrainOptions> {
     keepCheckpoints: a.number('keep-checkpoints', { integer: true, min: 0 }) ?? 2,
     resume: a.flag('resume'),
     biasInit,
+    adamEps: positive(a.number('adam-eps'), '--adam-eps'),
   };
 }
 
@@ -88,7 +94,7 @@ export const pretrainMlmCommand: Command = {
   usage:
     'pretrain-mlm (--config FILE --tokenizer DIR | --init MODEL [--tokenizer DIR]) --corpus FILE [--heldout FILE] --out DIR [--steps 1000] [--batch-size 16] ' +
     '[--max-length min(128, max_position_embeddings)] [--lr 5e-4] [--warmup-steps N] [--weight-decay 0.01] [--max-grad-norm 1] [--mask-prob P] [--seed 42] ' +
-    '[--packing concat|line] [--bias-init zero|unigram] [--checkpoint-every 500] [--eval-every 200] [--keep-checkpoints 2] [--resume] [--json]',
+    '[--packing concat|line] [--bias-init zero|unigram] [--adam-eps 1e-8] [--checkpoint-every 500] [--eval-every 200] [--keep-checkpoints 2] [--resume] [--json]',
   booleanFlags: ['resume'],
   async run(ctx) {
     const { io } = ctx;

@@ -65,6 +65,8 @@ export interface PretrainOptions {
   resume: boolean;
   /** Decoder bias of a fresh model: `zero` (transformers' init, the default) or `unigram` (`unigramLogPrior`). */
   biasInit?: BiasInit;
+  /** Adam's ε (default 1e-8, PyTorch's; the original BERT pretraining used 1e-6). */
+  adamEps?: number;
 }
 
 export type BiasInit = 'zero' | 'unigram';
@@ -118,6 +120,7 @@ export interface PretrainSummary {
   packing: Packing;
   /** How the decoder bias of fresh weights started (`zero` also for --init runs). */
   bias_init: BiasInit;
+  adam_eps: number;
   seed: number;
   lr: number;
   warmup_steps: number;
@@ -195,6 +198,7 @@ function trajectoryOptions(
     corpusTokens: corpus.tokens,
     // Only when set, so that runs from before the option resume unchanged.
     ...(o.biasInit === 'unigram' ? { biasInit: o.biasInit } : {}),
+    ...(o.adamEps !== undefined && o.adamEps !== DEFAULT_ADAM_EPS ? { adamEps: o.adamEps } : {}),
   };
 }
 
@@ -213,7 +217,10 @@ const OPTION_FIELDS: Record<string, string> = {
   corpusSequences: '--corpus',
   corpusTokens: '--corpus',
   biasInit: '--bias-init',
+  adamEps: '--adam-eps',
 };
+
+const DEFAULT_ADAM_EPS = 1e-8;
 
 function mean(xs: readonly number[]): number {
   return xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
@@ -301,7 +308,7 @@ export async function pretrainMlm(
   }
 
   const trajectory = trajectoryOptions(opts, arch.name, maxLength, maskProb, warmup, corpus);
-  const optimizer = new AdamW({ weightDecay: opts.weightDecay });
+  const optimizer = new AdamW({ weightDecay: opts.weightDecay, eps: opts.adamEps ?? DEFAULT_ADAM_EPS });
   let model: MaskedLmModel;
   let maskingRng: Rng;
   let startStep = 0;
@@ -436,6 +443,7 @@ export async function pretrainMlm(
       mask_prob: maskProb,
       packing: opts.packing,
       bias_init: opts.biasInit ?? 'zero',
+      adam_eps: opts.adamEps ?? DEFAULT_ADAM_EPS,
       seed: opts.seed,
       lr: opts.lr,
       warmup_steps: warmup,
