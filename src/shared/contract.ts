@@ -229,11 +229,15 @@ export interface InspectedToken {
   position: number;
   id: number;
   token: string;
+  /** The token's surface text as its tokenizer decodes it (ModernBERT's `Ġboundary` is " boundary"). */
+  text: string;
 }
 
 export interface InspectedTerm {
   id: number;
   token: string;
+  /** The term's surface text as its tokenizer decodes it. */
+  text: string;
   weight: number;
   /** Not among the input's token ids: a term the model added. */
   expansion: boolean;

@@ -5,11 +5,15 @@ export interface InputToken {
   position: number;
   id: number;
   token: string;
+  /** The token's surface text (`TextTokenizer.tokenTexts`). */
+  text: string;
 }
 
 export interface ActivatedTerm {
   id: number;
   token: string;
+  /** The term's surface text (`TextTokenizer.tokenTexts`). */
+  text: string;
   weight: number;
   /** The term is none of the input's token ids: the model added it. */
   expansion: boolean;
@@ -37,17 +41,20 @@ export async function inspectTerms(encoder: SpladeEncoder, text: string, kind: T
   if (!encoded) throw new Error('the encoder returned nothing');
   const [full] = await tokenizer.encodeBatch([text], undefined);
   const { vector, inputIds } = encoded;
-  const tokens = inputIds.map((id, position) => ({ position, id, token: tokenOf(id) }));
-  const inInput = new Set(inputIds);
   const order = Array.from(vector.termIds.keys()).sort((a, b) => vector.weights[b]! - vector.weights[a]! || vector.termIds[a]! - vector.termIds[b]!);
+  const shown = order.slice(0, top);
+  const texts = await tokenizer.tokenTexts([...inputIds, ...shown.map((i) => vector.termIds[i]!)]);
+  const tokens = inputIds.map((id, position) => ({ position, id, token: tokenOf(id), text: texts[position]! }));
+  const inInput = new Set(inputIds);
   let l1 = 0;
   for (const w of vector.weights) l1 += w;
-  const terms = order.slice(0, top).map((i): ActivatedTerm => {
+  const terms = shown.map((i, rank): ActivatedTerm => {
     const id = vector.termIds[i]!;
     const position = vector.positions[i]!;
     return {
       id,
       token: tokenOf(id),
+      text: texts[inputIds.length + rank]!,
       weight: vector.weights[i]!,
       expansion: !inInput.has(id),
       source: { position, token: tokens[position]?.token ?? `#${position}` },

@@ -12,6 +12,7 @@ export interface EncodedText {
  */
 export class TextTokenizer {
   private readonly byLength = new Map<number, Promise<Tokenizer>>();
+  private readonly texts = new Map<number, string>();
   private readonly base: Tokenizer;
 
   constructor(
@@ -33,6 +34,19 @@ export class TextTokenizer {
 
   idToToken(id: number): string | undefined {
     return this.base.idToToken(id) ?? undefined;
+  }
+
+  /**
+   * Each id's surface text as the tokenizer's own decoder writes it: ModernBERT's byte-level `Ġboundary` is
+   * " boundary", `Ċ` a newline; WordPiece pieces stay as they are (`##ina`).
+   */
+  async tokenTexts(ids: readonly number[]): Promise<string[]> {
+    const missing = [...new Set(ids.filter((id) => !this.texts.has(id)))];
+    if (missing.length > 0) {
+      const decoded = await this.base.decodeBatch(missing.map((id) => [id]), false);
+      missing.forEach((id, i) => this.texts.set(id, decoded[i] ?? ''));
+    }
+    return ids.map((id) => this.texts.get(id)!);
   }
 
   private forLength(maxLength: number | undefined): Promise<Tokenizer> {

@@ -87,16 +87,16 @@ const RESULT: InspectTermsResult = {
   k: 1,
   kind: 'query',
   tokens: [
-    { position: 0, id: 101, token: '[CLS]' },
-    { position: 1, id: 2300, token: 'water' },
-    { position: 2, id: 102, token: '[SEP]' },
+    { position: 0, id: 101, token: '[CLS]', text: '[CLS]' },
+    { position: 1, id: 2300, token: 'water', text: 'water' },
+    { position: 2, id: 102, token: '[SEP]', text: '[SEP]' },
   ],
   truncated: true,
   nnz: 57,
   l1: 12.5,
   terms: [
-    { id: 2300, token: 'water', weight: 2.25, expansion: false, source: { position: 1, token: 'water' } },
-    { id: 7, token: 'liquid', weight: 1.5, expansion: true, source: { position: 1, token: 'water' } },
+    { id: 2300, token: 'water', text: 'water', weight: 2.25, expansion: false, source: { position: 1, token: 'water' } },
+    { id: 7, token: 'Ġliquid', text: ' liquid', weight: 1.5, expansion: true, source: { position: 1, token: 'water' } },
   ],
 };
 
@@ -116,7 +116,8 @@ describe('TermInspectorView', () => {
     expect(t).toContain('Terms: adi-k16 (trained k=16)');
     expect(t).toContain('trained with k=16, already in its checkpoint');
     expect(t).toMatch(/1 water 2\.25 input water @1/);
-    expect(t).toMatch(/2 liquid 1\.5 expansion water @1/);
+    // A byte-level BPE entry is shown as its decoded word, with the raw entry beside it.
+    expect(t).toMatch(/2 liquid \[Ġliquid\] 1\.5 expansion water @1/);
     expect(t).toContain('input term');
     expect(t).toContain('expansion (not in the input)');
     expect(t).toContain('no tokenizer');

@@ -25,17 +25,17 @@ const RESULT: InspectTermsResult = {
   k: 1,
   kind: 'query',
   tokens: [
-    { position: 0, id: 101, token: '[CLS]' },
-    { position: 1, id: 2300, token: 'water' },
-    { position: 2, id: 102, token: '[SEP]' },
+    { position: 0, id: 101, token: '[CLS]', text: '[CLS]' },
+    { position: 1, id: 2300, token: 'water', text: 'water' },
+    { position: 2, id: 102, token: '[SEP]', text: '[SEP]' },
   ],
   truncated: false,
   nnz: 3,
   l1: 3.5,
   terms: [
-    { id: 2300, token: 'water', weight: 2, expansion: false, source: { position: 1, token: 'water' } },
-    { id: 5, token: 'h2o, "liquid"', weight: 1, expansion: true, source: { position: 1, token: 'water' } },
-    { id: 101, token: '[CLS]', weight: 0.5, expansion: false, source: { position: 0, token: '[CLS]' } },
+    { id: 2300, token: 'water', text: 'water', weight: 2, expansion: false, source: { position: 1, token: 'water' } },
+    { id: 5, token: 'h2o, "liquid"', text: 'h2o, "liquid"', weight: 1, expansion: true, source: { position: 1, token: 'water' } },
+    { id: 101, token: '[CLS]', text: '[CLS]', weight: 0.5, expansion: false, source: { position: 0, token: '[CLS]' } },
   ],
 };
 
@@ -51,7 +51,7 @@ describe('term chart', () => {
 
   it('exports terms and head checks as CSV', () => {
     expect(termsCsv(RESULT)).toBe(
-      'rank,term id,term,weight,expansion,source position,source token\r\n1,2300,water,2,false,1,water\r\n2,5,"h2o, ""liquid""",1,true,1,water\r\n3,101,[CLS],0.5,false,0,[CLS]\r\n',
+      'rank,term id,term,text,weight,expansion,source position,source token\r\n1,2300,water,water,2,false,1,water\r\n2,5,"h2o, ""liquid""","h2o, ""liquid""",1,true,1,water\r\n3,101,[CLS],[CLS],0.5,false,0,[CLS]\r\n',
     );
     const stats = { decoder_weight_frobenius_norm: 8, decoder_weight_mean_row_l2_norm: 1, decoder_bias_l2_norm: 2, logits_l2_mean: 30, splade_nnz_mean: 100, splade_weight_mean: 1, splade_weight_max: 2.5, splade_l1_mean: 100, logits_max_mean: 3, splade_cosine_mean: null };
     const check = { rows: [{ k: 2, stats, nnzFraction: 0.1, saturated: false, weightOk: true, distinguishable: false, meetsRule: true }] } as unknown as HeadCheckResult;

@@ -112,7 +112,7 @@ describe('run setup store', () => {
 });
 
 function terms(model: string, k: number): InspectTermsResult {
-  return { model, folder: model, k, kind: 'query', tokens: [], truncated: false, nnz: 1, l1: 1, terms: [{ id: 1, token: 'a', weight: k, expansion: true, source: { position: 0, token: '[CLS]' } }] };
+  return { model, folder: model, k, kind: 'query', tokens: [], truncated: false, nnz: 1, l1: 1, terms: [{ id: 1, token: 'a', text: 'a', weight: k, expansion: true, source: { position: 0, token: '[CLS]' } }] };
 }
 
 describe('inspector store', () => {

@@ -47,9 +47,12 @@ describe('inspect.terms', () => {
 
   it('lists the input tokens as the tokenizer gives them and the top terms with the weights of `lsr encode`', async () => {
     result = await api.call('inspect.terms', { model: ckpt.dir, text: TEXT, kind: 'document', top: 400 });
-    const enc = await (Tokenizer.fromFile(TOKENIZER_JSON)).encode(TEXT, null);
+    const hf = Tokenizer.fromFile(TOKENIZER_JSON);
+    const enc = await hf.encode(TEXT, null);
     const ids = enc.getIds();
-    expect(result.tokens).toEqual(enc.getTokens().map((token, position) => ({ position, id: ids[position], token })));
+    const texts = await Promise.all(ids.map((id) => hf.decode([id], false)));
+    expect(result.tokens).toEqual(enc.getTokens().map((token, position) => ({ position, id: ids[position], token, text: texts[position] })));
+    for (const t of result.terms.slice(0, 20)) expect(t.text).toBe(await hf.decode([t.id], false));
     expect(result.tokens[0]!.token).toBe('[CLS]');
     expect(result.truncated).toBe(false);
 

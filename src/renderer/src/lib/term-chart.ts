@@ -1,6 +1,7 @@
 import type { HeadCheckResult, InspectTermsResult } from '../../../shared/contract.ts';
 import { toCsv } from './csv.ts';
 import { formatNumber } from './format.ts';
+import { displayToken, rawTokenNote } from './token-text.ts';
 
 /** Colors of the two kinds of terms (legend, bars and table agree). */
 export const TERM_COLORS = { input: '#2563eb', expansion: '#d97706' } as const;
@@ -27,11 +28,11 @@ export function termChartOption(result: InspectTermsResult): Record<string, unkn
         const t = terms[items[0]?.dataIndex ?? -1];
         if (!t) return '';
         const kind = t.expansion ? 'expansion' : 'input term';
-        return `<b>${escapeHtml(t.token)}</b> (${t.id}): ${formatNumber(t.weight)}<br>${kind}; max from “${escapeHtml(t.source.token)}” at position ${t.source.position}`;
+        return `<b>${escapeHtml(displayToken(t))}</b>${escapeHtml(rawTokenNote(t))} (${t.id}): ${formatNumber(t.weight)}<br>${kind}; max from “${escapeHtml(t.source.token)}” at position ${t.source.position}`;
       },
     },
     xAxis: { type: 'value', name: 'weight', nameLocation: 'middle', nameGap: 22, axisLabel: { formatter: formatNumber } },
-    yAxis: { type: 'category', inverse: true, data: terms.map((t) => t.token), axisLabel: { interval: 0, fontSize: 11 } },
+    yAxis: { type: 'category', inverse: true, data: terms.map((t) => displayToken(t)), axisLabel: { interval: 0, fontSize: 11 } },
     series: [bar(false), bar(true)],
   };
 }
@@ -42,8 +43,8 @@ function escapeHtml(s: string): string {
 
 export function termsCsv(result: InspectTermsResult): string {
   return toCsv(
-    ['rank', 'term id', 'term', 'weight', 'expansion', 'source position', 'source token'],
-    result.terms.map((t, i) => [i + 1, t.id, t.token, t.weight, t.expansion, t.source.position, t.source.token]),
+    ['rank', 'term id', 'term', 'text', 'weight', 'expansion', 'source position', 'source token'],
+    result.terms.map((t, i) => [i + 1, t.id, t.token, t.text, t.weight, t.expansion, t.source.position, t.source.token]),
   );
 }
 
