@@ -96,7 +96,8 @@ ${cmd}
 | steps × batch × length | ${s.steps} × ${s.batch_size} × ${s.max_length} tokens (packing \`${s.packing}\`) |
 | tokens seen | ${num(s.tokens_seen)} (${s.epochs.toFixed(2)} epochs of ${num(s.corpus_tokens)} packed tokens) |
 | masking | ${(100 * s.mask_prob).toFixed(0)}% of the tokens, 80/10/10 |
-| optimizer | AdamW, peak lr ${s.lr}, ${s.warmup_steps} warm-up steps then linear decay to 0, weight decay 0.01, clipping 1.0 |
+| optimizer | AdamW (ε ${s.adam_eps ?? 1e-8}), peak lr ${s.lr}, ${s.warmup_steps} warm-up steps then linear decay to 0, weight decay 0.01, clipping 1.0 |
+| decoder bias at the start | ${i > 0 ? `stage ${i}'s` : (s.bias_init ?? 'zero') === 'unigram' ? 'the corpus\'s smoothed log token frequencies (`--bias-init unigram`)' : 'zero'} |
 | seed / backend | ${s.seed} / ${s.backend}${s.resumed_from !== null ? ` (resumed from step ${s.resumed_from})` : ''} |
 | time | ${minutes(s.time_s)} in all, ${minutes(s.train_time_s)} training (${Math.round(s.tokens_per_s)} tokens/s), on 2 CPU cores shared with other work |
 | held-out accuracy at the end | ${pct(s.heldout_accuracy)} (loss ${s.heldout_loss?.toFixed(3) ?? 'n/a'}) |
@@ -131,7 +132,7 @@ export function modelCardText(input: CardInput): string {
   return `# ${input.id}: a demo backbone of the LSR Workbench
 
 A very small ${s.architecture} pretrained from scratch by \`lsr pretrain-mlm\` on ${num(tokensSeen)} tokens of English
-prose (${steps} steps in ${summaries.length} stages), in ${minutes(timeS)} on two shared CPU cores. **It is only for trying the workbench** (a k sweep that runs on a
+prose (${steps} steps${summaries.length > 1 ? ` in ${summaries.length} stages` : ''}), in ${minutes(timeS)} on two shared CPU cores. **It is only for trying the workbench** (a k sweep that runs on a
 laptop CPU in about a quarter of an hour, docs/demo.md); its retrieval quality is far below real backbones (bert-base-uncased,
 answerdotai/ModernBERT-base, jhu-clsp/ettin-encoder-17m), which the same commands take as hub ids.
 
@@ -180,8 +181,8 @@ ${table(['text', 'top 5 at the mask (probability)'], input.fillMask.map((r) => [
 ## MLM head (\`lsr head-stats --k 1,4,16\`, on the stored model)
 
 Decoder ${stats.tied ? 'tied' : 'untied'}, vocabulary ${stats.vocab_size}. Rescaling by k divides the decoder weight and bias.
-Mean cosine of two different decoder rows: ${stats.decoder_rows_mean_cosine === null ? '–' : stats.decoder_rows_mean_cosine.toFixed(3)} (0 for isotropic rows; see docs/demo.md, "Why the
-expansions are noise").
+Mean cosine of two different decoder rows: ${stats.decoder_rows_mean_cosine === null ? '–' : stats.decoder_rows_mean_cosine.toFixed(3)} (0 for isotropic rows; docs/demo.md,
+"Why the first backbones' expansions were noise, and the fix").
 
 ${table(['k', 'decoder ‖W‖_F', 'mean row ‖w‖₂', 'bias ‖b‖₂', 'mean ‖logits‖₂', 'SPLADE nnz (mean)', 'SPLADE max'], kRows)}
 

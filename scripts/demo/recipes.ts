@@ -8,6 +8,10 @@ export interface PretrainStage {
   lr: number;
   seed: number;
   evalEvery: number;
+  /** `--bias-init` of a first stage (absent: the command's default, zero). */
+  biasInit?: 'unigram';
+  /** `--adam-eps` (absent: the command's default, 1e-8). */
+  adamEps?: number;
 }
 
 export interface BackboneRecipe {
@@ -23,38 +27,33 @@ export interface BackboneRecipe {
 export const COMMON = { batchSize: 16, maxLength: 128, checkpointEvery: 100 };
 
 /**
- * Sized for a 2-core machine shared with other work (docs/demo.md). ModernBERT masks 30% of the tokens and
- * has a 65% larger vocabulary, so a step costs about 2.5× a BERT step: it gets fewer steps. Stage 1 at lr 1e-3
- * left both models predicting the same frequent tokens at every mask (held-out accuracy ~7%, the unigram
- * plateau), and 300 more steps at that rate did not change it; a 200-step trial at 5e-3 did better (10.5%
- * held-out), so stage 2 continues at 5e-3.
+ * Sized for a 2-core machine (docs/demo.md). ModernBERT masks 30% of the tokens and has a 65% larger
+ * vocabulary, so a step costs about 2.5× a BERT step: it gets fewer steps. Both start the decoder bias at the
+ * corpus's log token frequencies and use Adam's ε 1e-6: without them the rows of rarely seen tokens drift
+ * along one shared direction, and SPLADE fine-tuning then turns them on as meaningless expansions (the
+ * backbones before, two stages each from a zero bias, had a mean decoder-row cosine of 0.69 / 0.76; these
+ * 0.04 / 0.08). A single stage at lr 5e-3: the earlier recipe's first stage at 1e-3 only reached
+ * the unigram plateau.
  */
 export const RECIPES: readonly BackboneRecipe[] = [
   {
     id: 'bert-mini',
     config: 'scripts/demo/configs/bert-mini.json',
     tokenizer: 'resources/demo/tokenizers/bert-base-uncased',
-    stages: [
-      { steps: 800, warmupSteps: 60, lr: 1e-3, seed: 42, evalEvery: 200 },
-      { steps: 3000, warmupSteps: 60, lr: 5e-3, seed: 43, evalEvery: 250 },
-    ],
+    stages: [{ steps: 3000, warmupSteps: 60, lr: 5e-3, seed: 42, evalEvery: 250, biasInit: 'unigram', adamEps: 1e-6 }],
     history:
-      'Stage 1 was started with `--steps 1000 --eval-every 250` and resumed from its step-200 checkpoint with ' +
-      '`--steps 800 --eval-every 200` when the shared machine turned out slower than planned (a 4% step down in the ' +
-      'learning rate at step 200).',
+      'Run with `--out /tmp/pt/bert-ue --keep-checkpoints 0` (beside a `--bias-init zero` run for comparison, ' +
+      'stopped at step 145) and moved to .cache/demo-models/bert-mini afterwards, while modernbert-mini trained beside it ' +
+      '(`LSR_CORES=1` each on the 2-core machine); otherwise exactly this command.',
   },
   {
     id: 'modernbert-mini',
     config: 'scripts/demo/configs/modernbert-mini.json',
     tokenizer: 'resources/demo/tokenizers/modernbert',
-    stages: [
-      { steps: 300, warmupSteps: 30, lr: 1e-3, seed: 42, evalEvery: 100 },
-      { steps: 1200, warmupSteps: 40, lr: 5e-3, seed: 43, evalEvery: 200 },
-    ],
+    stages: [{ steps: 1500, warmupSteps: 40, lr: 5e-3, seed: 42, evalEvery: 250, biasInit: 'unigram', adamEps: 1e-6 }],
     history:
-      'Stage 1 was started with `--steps 500 --eval-every 125` and resumed from its step-100 checkpoint with ' +
-      '`--steps 300 --eval-every 100` when the shared machine turned out slower than planned (an 8% step down in the ' +
-      'learning rate at step 100).',
+      'Run with `--out /tmp/pt/mb-ue --keep-checkpoints 0` and moved to .cache/demo-models/modernbert-mini ' +
+      'afterwards, while bert-mini trained beside it (`LSR_CORES=1` each); otherwise exactly this command.',
   },
 ];
 
@@ -84,6 +83,8 @@ export function stageArgs(r: BackboneRecipe, stage: number, dirs: { repo?: strin
     '--seed', String(s.seed),
     '--eval-every', String(s.evalEvery),
     '--checkpoint-every', String(COMMON.checkpointEvery),
+    ...(s.biasInit !== undefined ? ['--bias-init', s.biasInit] : []),
+    ...(s.adamEps !== undefined ? ['--adam-eps', String(s.adamEps)] : []),
     ...(resume ? ['--resume'] : []),
   ];
 }
