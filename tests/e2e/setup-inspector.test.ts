@@ -118,7 +118,7 @@ describe.skipIf(!HAVE_CHROMIUM)('run setup and term inspector in headless Chromi
     expect([...readFileSync(await png.path()).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     const csv = await inspector.chart(1).export('CSV');
     const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
-    expect(lines[0]).toBe('rank,term id,term,weight,expansion,source position,source token');
+    expect(lines[0]).toBe('rank,term id,term,text,weight,expansion,source position,source token');
     expect(lines).toHaveLength(31);
 
     const shot = await workbench.screenshot('term-inspector', { whole: true });
