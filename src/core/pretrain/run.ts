@@ -321,10 +321,12 @@ export async function pretrainMlm(
   if (opts.resume) {
     const ckpt = loadCheckpoint(existing[existing.length - 1]!.dir);
     const saved = ckpt.state.options;
-    for (const [key, value] of Object.entries(trajectory)) {
+    // Both ways: an option set only when not default (--bias-init, --adam-eps) may be missing on either side.
+    for (const key of new Set([...Object.keys(trajectory), ...Object.keys(saved)])) {
       if (key === 'steps') continue;
+      const value = trajectory[key];
       if (JSON.stringify(saved[key]) !== JSON.stringify(value)) {
-        throw new InputError(`the run in ${opts.outDir} used ${key} ${JSON.stringify(saved[key])}, this command ${JSON.stringify(value)}`, {
+        throw new InputError(`the run in ${opts.outDir} used ${key} ${JSON.stringify(saved[key]) ?? 'the default'}, this command ${JSON.stringify(value) ?? 'the default'}`, {
           field: OPTION_FIELDS[key] ?? key,
         });
       }

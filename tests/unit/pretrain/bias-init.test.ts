@@ -85,6 +85,15 @@ describe('pretrain-mlm --bias-init unigram', () => {
     }
   });
 
+  it('refuses to resume a --bias-init unigram run without the option, naming it', async () => {
+    const out = path.join(dir, 'resume');
+    await pretrainMlm(options(out, 'unigram'), { loadTokenizer });
+    const again = pretrainMlm({ ...options(out, 'zero'), steps: 2, resume: true }, { loadTokenizer });
+    await expect(again).rejects.toMatchObject({ location: { field: '--bias-init' } });
+    const withIt = await pretrainMlm({ ...options(out, 'unigram'), steps: 2, resume: true }, { loadTokenizer });
+    expect(withIt).toMatchObject({ steps: 2, bias_init: 'unigram', resumed_from: 1 });
+  });
+
   it('refuses --bias-init unigram with --init (it sets fresh weights only)', async () => {
     const opts = { ...options(path.join(dir, 'init'), 'unigram'), configFile: undefined, initFrom: path.join(dir, 'zero') };
     await expect(pretrainMlm(opts, { loadTokenizer })).rejects.toThrow(InputError);
