@@ -38,6 +38,30 @@ export function tinyModernBertConfig(overrides: Record<string, unknown> = {}): R
   };
 }
 
+/**
+ * The tiny config with everything off the default path: every bias on, SiLU and tanh-GELU, an odd window,
+ * per-layer `layer_types` with `rope_parameters`, and an untied decoder.
+ */
+export function variantModernBertConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return tinyModernBertConfig({
+    num_hidden_layers: 3,
+    norm_bias: true,
+    attention_bias: true,
+    mlp_bias: true,
+    classifier_bias: true,
+    hidden_activation: 'silu',
+    classifier_activation: 'gelu_pytorch_tanh',
+    local_attention: 5,
+    layer_types: ['sliding_attention', 'full_attention', 'sliding_attention'],
+    rope_parameters: {
+      full_attention: { rope_type: 'default', rope_theta: 5000 },
+      sliding_attention: { rope_type: 'default', rope_theta: 80 },
+    },
+    tie_word_embeddings: false,
+    ...overrides,
+  });
+}
+
 const flag = (cfg: Record<string, unknown>, key: string, fallback: boolean): boolean =>
   typeof cfg[key] === 'boolean' ? (cfg[key] as boolean) : fallback;
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModernBert } from '../../../../src/core/models/modernbert/index.ts';
 import type { MaskedLmModel } from '../../../../src/core/models/types.ts';
 import { selectBackend } from '../../../../src/core/tensor/backend.ts';
-import { randomModernBertWeights, seededRandom, tinyModernBertConfig } from '../../../helpers/modernbert-checkpoint.ts';
+import { randomModernBertWeights, seededRandom, tinyModernBertConfig, variantModernBertConfig } from '../../../helpers/modernbert-checkpoint.ts';
 import { expectAllClose, maxAbsDiff } from './compare.ts';
 import { erf64, referenceMlmForward } from './reference-forward.ts';
 
@@ -101,23 +101,7 @@ describe('ModernBertForMaskedLM forward vs an independent float64 reference', ()
   });
 
   it('matches with every bias on, other activations, an odd window, rope_parameters and an untied decoder', () => {
-    const cfg = tinyModernBertConfig({
-      num_hidden_layers: 3,
-      norm_bias: true,
-      attention_bias: true,
-      mlp_bias: true,
-      classifier_bias: true,
-      hidden_activation: 'silu',
-      classifier_activation: 'gelu_pytorch_tanh',
-      local_attention: 5,
-      layer_types: ['sliding_attention', 'full_attention', 'sliding_attention'],
-      rope_parameters: {
-        full_attention: { rope_type: 'default', rope_theta: 5000 },
-        sliding_attention: { rope_type: 'default', rope_theta: 80 },
-      },
-      tie_word_embeddings: false,
-      norm_eps: 1e-6,
-    });
+    const cfg = variantModernBertConfig({ norm_eps: 1e-6 });
     const weights = randomModernBertWeights(cfg, 21);
     const model = buildModernBert(cfg, weights, 'tiny-variant');
     try {

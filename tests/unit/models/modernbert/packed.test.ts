@@ -4,7 +4,7 @@ import { buildModernBert } from '../../../../src/core/models/modernbert/index.ts
 import type { MaskedLmModel } from '../../../../src/core/models/types.ts';
 import { selectBackend } from '../../../../src/core/tensor/backend.ts';
 import { ensureGradients } from '../../../../src/core/tensor/gradients.ts';
-import { randomModernBertWeights, seededRandom, tinyModernBertConfig } from '../../../helpers/modernbert-checkpoint.ts';
+import { randomModernBertWeights, seededRandom, tinyModernBertConfig, variantModernBertConfig } from '../../../helpers/modernbert-checkpoint.ts';
 import { expectAllClose, maxAbsDiff } from './compare.ts';
 import { referenceMlmForward } from './reference-forward.ts';
 
@@ -63,22 +63,7 @@ describe('ModernBERT packed path', () => {
   });
 
   it('matches with biases, other activations, an odd window, rope_parameters and an untied decoder', () => {
-    const cfg = tinyModernBertConfig({
-      num_hidden_layers: 3,
-      norm_bias: true,
-      attention_bias: true,
-      mlp_bias: true,
-      classifier_bias: true,
-      hidden_activation: 'silu',
-      classifier_activation: 'gelu_pytorch_tanh',
-      local_attention: 5,
-      layer_types: ['sliding_attention', 'full_attention', 'sliding_attention'],
-      rope_parameters: {
-        full_attention: { rope_type: 'default', rope_theta: 5000 },
-        sliding_attention: { rope_type: 'default', rope_theta: 80 },
-      },
-      tie_word_embeddings: false,
-    });
+    const cfg = variantModernBertConfig();
     checkAgainstReference(cfg, 52, [12, 4, 8], 'variant');
   });
 
